@@ -1,0 +1,1 @@
+"""Reuse Registry: a registry of reusable technology for health and public services."""

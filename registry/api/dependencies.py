@@ -1,0 +1,28 @@
+"""Per-request dependencies: the services and the caller's principal."""
+
+from typing import Any
+
+from litestar import Request
+from litestar.concurrency import sync_to_thread
+from litestar.datastructures import State
+
+from registry.auth import Principal
+from registry.errors import Unauthenticated
+from registry.wiring import Services
+
+
+def provide_services(state: State) -> Services:
+    services: Services = state.services
+    return services
+
+
+async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal | None:
+    """None when no credentials are sent; 401 when credentials are sent but wrong."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Send the API key as 'Authorization: Bearer <key>'.")
+    services: Services = state.services
+    return await sync_to_thread(services.accounts.authenticate, token.strip())

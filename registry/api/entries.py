@@ -1,0 +1,266 @@
+"""Entries: list, read, create, update, history and workflow actions."""
+
+from typing import Annotated, Any, cast
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.concurrency import sync_to_thread
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.params import Parameter
+
+from registry.api.body import read_document
+from registry.api.shapes import (
+    EntryListOut,
+    EntryOut,
+    RevisionListOut,
+    RevisionOut,
+    problems,
+)
+from registry.auth import Principal, require_principal
+from registry.errors import BadRequest
+from registry.repository import EntryFilter
+from registry.services import MAX_PER_PAGE
+from registry.views import EntryView, Page
+from registry.wiring import Services
+from registry.workflow import State
+
+
+def _body(description: str, required: bool = True) -> RequestBody:
+    schema = Schema(type=OpenAPIType.OBJECT, description=description)
+    return RequestBody(
+        required=required,
+        description=description,
+        content={
+            "application/json": OpenAPIMediaType(schema=schema),
+            "application/yaml": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+        },
+    )
+
+
+class _EntryBody(Operation):
+    """The operation takes an entry document (read by hand for clear errors)."""
+
+    def __post_init__(self) -> None:
+        self.request_body = _body(
+            "An entry document; see GET /api/v1/schemas/entry for its JSON Schema."
+        )
+
+
+class _ActionBody(Operation):
+    def __post_init__(self) -> None:
+        schema = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"reason": Schema(type=OpenAPIType.STRING, max_length=5000)},
+        )
+        self.request_body = RequestBody(
+            required=False,
+            description="Why: required for request-changes, reject, deprecate and retire.",
+            content={"application/json": OpenAPIMediaType(schema=schema)},
+        )
+
+
+def parse_if_match(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [tag.strip() for tag in value.split(",") if tag.strip()]
+
+
+def entry_response(view: EntryView, status_code: int = 200, **headers: str) -> Response[EntryOut]:
+    return Response(
+        cast(EntryOut, view.as_dict()),
+        status_code=status_code,
+        headers={"ETag": view.etag, "Vary": "Authorization", **headers},
+    )
+
+
+def link_header(request: Request[Any, Any, Any], page: Page) -> str:
+    def url(number: int) -> str:
+        query = {k: v for k, v in request.query_params.items() if k != "page"}
+        query["page"] = str(number)
+        return f"{request.url.path}?{urlencode(query)}"
+
+    links = [(1, "first"), (page.last_page, "last")]
+    if page.page > 1:
+        links.append((min(page.page - 1, page.last_page), "prev"))
+    if page.page < page.last_page:
+        links.append((page.page + 1, "next"))
+    return ", ".join(f'<{url(n)}>; rel="{rel}"' for n, rel in links)
+
+
+REASON = Annotated[
+    str, Parameter(query="reason", description="Why the change is made.", max_length=5000)
+]
+
+
+class EntryController(Controller):
+    path = "/api/v1/entries"
+    tags = ("entries",)
+
+    @get(
+        "/",
+        summary="List entries",
+        description="Published entries for everyone; a maintainer's key also sees drafts "
+        "and submissions (use `state`).",
+        responses=problems(400, 401),
+        sync_to_thread=True,
+    )
+    def list_entries(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        principal: Principal | None,
+        kind: Annotated[
+            str | None, Parameter(description="api, software, library, service, standard, dataset")
+        ] = None,
+        status: Annotated[str | None, Parameter(description="Lifecycle status: live, …")] = None,
+        standard: Annotated[str | None, Parameter(description="Id of a standard")] = None,
+        licence: Annotated[str | None, Parameter(description="SPDX id or expression")] = None,
+        supplier: Annotated[str | None, Parameter(description="Supplier name")] = None,
+        open_source: bool | None = None,
+        review_state: Annotated[
+            list[State] | None,
+            Parameter(query="state", description="Review states (maintainers only)"),
+        ] = None,
+        page: Annotated[int, Parameter(ge=1, le=1_000_000)] = 1,
+        per_page: Annotated[int, Parameter(ge=1, le=MAX_PER_PAGE)] = 20,
+    ) -> Response[EntryListOut]:
+        filters = EntryFilter(
+            kind=kind,
+            status=status,
+            standard=standard,
+            licence=licence,
+            supplier=supplier,
+            open_source=open_source,
+        )
+        states = [s.value for s in review_state] if review_state else None
+        result = services.entries.list_entries(filters, page, per_page, principal, states)
+        body: EntryListOut = {
+            "items": [cast(EntryOut, e.as_dict()) for e in result.items],
+            "total": result.total,
+            "page": result.page,
+            "per_page": result.per_page,
+        }
+        return Response(
+            body, headers={"Link": link_header(request, result), "Vary": "Authorization"}
+        )
+
+    @post(
+        "/",
+        summary="Create an entry (as a draft)",
+        status_code=201,
+        operation_class=_EntryBody,
+        responses=problems(400, 401, 403, 409, 413, 415, 422),
+    )
+    async def create_entry(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        principal: Principal | None,
+        reason: REASON = "",
+    ) -> Response[EntryOut]:
+        require_principal(principal)  # say 401 before reading a large body
+        document = await read_document(request)
+        view = await sync_to_thread(services.entries.create, document, principal, reason)
+        return entry_response(view, 201, Location=f"{self.path}/{view.id}")
+
+    @get(
+        "/{entry_id:str}",
+        summary="Read an entry",
+        responses=problems(401, 404),
+        sync_to_thread=True,
+    )
+    def get_entry(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        principal: Principal | None,
+        entry_id: str,
+    ) -> Response[EntryOut]:
+        view = services.entries.get(entry_id, principal)
+        if_none_match = parse_if_match(request.headers.get("if-none-match")) or []
+        if view.etag in if_none_match:
+            return Response(cast(EntryOut, {}), status_code=304, headers={"ETag": view.etag})
+        return entry_response(view)
+
+    @put(
+        "/{entry_id:str}",
+        summary="Change an entry (needs If-Match)",
+        description="A draft is changed in place; a change to a published entry is held as a "
+        "pending revision until a maintainer approves it.",
+        operation_class=_EntryBody,
+        responses=problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 428),
+    )
+    async def update_entry(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        principal: Principal | None,
+        entry_id: str,
+        reason: REASON = "",
+    ) -> Response[EntryOut]:
+        require_principal(principal)
+        document = await read_document(request)
+        if_match = parse_if_match(request.headers.get("if-match"))
+        view = await sync_to_thread(
+            services.entries.update, entry_id, document, principal, if_match, reason
+        )
+        return entry_response(view)
+
+    @get(
+        "/{entry_id:str}/revisions",
+        summary="An entry's history",
+        responses=problems(401, 404),
+        sync_to_thread=True,
+    )
+    def list_revisions(
+        self, services: Services, principal: Principal | None, entry_id: str
+    ) -> RevisionListOut:
+        items = services.entries.revisions(entry_id, principal)
+        return {"entry_id": entry_id, "items": [cast(RevisionOut, r.as_dict()) for r in items]}
+
+    @get(
+        "/{entry_id:str}/revisions/{number:int}",
+        summary="One revision, with the whole document",
+        responses=problems(401, 404),
+        sync_to_thread=True,
+    )
+    def get_revision(
+        self, services: Services, principal: Principal | None, entry_id: str, number: int
+    ) -> RevisionOut:
+        return cast(RevisionOut, services.entries.revision(entry_id, number, principal).as_dict())
+
+    @post(
+        "/{entry_id:str}/actions/{action:str}",
+        summary="Take a workflow action",
+        description="submit, approve, request-changes, reject, deprecate, retire. "
+        "A 409 lists the actions the entry's state allows.",
+        status_code=200,
+        operation_class=_ActionBody,
+        responses=problems(400, 401, 403, 404, 409, 412, 413, 415, 422),
+    )
+    async def take_action(
+        self,
+        request: Request[Any, Any, Any],
+        services: Services,
+        principal: Principal | None,
+        entry_id: str,
+        action: str,
+    ) -> Response[EntryOut]:
+        require_principal(principal)
+        body = await read_document(request, allow_empty=True)
+        reason = ""
+        if body is not None:
+            if not isinstance(body, dict) or not isinstance(body.get("reason", ""), str):
+                raise BadRequest('Send {"reason": "…"} or no body.')
+            unknown = sorted(set(body) - {"reason"})
+            if unknown:
+                raise BadRequest(f"Unknown field(s): {', '.join(unknown)}; only 'reason' is read.")
+            reason = str(body.get("reason", ""))
+            if len(reason) > 5000:
+                raise BadRequest("The reason must be at most 5000 characters.")
+        if_match = parse_if_match(request.headers.get("if-match"))
+        view = await sync_to_thread(
+            services.entries.act, entry_id, action, principal, reason, if_match
+        )
+        return entry_response(view)

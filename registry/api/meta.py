@@ -1,0 +1,78 @@
+"""Validation without storing, vocabularies, the entry schema, and health."""
+
+from typing import Any, cast
+
+from litestar import Controller, Request, Response, get, post
+from litestar.concurrency import sync_to_thread
+from litestar.openapi.datastructures import ResponseSpec
+
+from registry.api.body import read_document
+from registry.api.entries import _EntryBody
+from registry.api.shapes import (
+    HealthOut,
+    ValidationOut,
+    VocabularyListOut,
+    VocabularyOut,
+    problems,
+)
+from registry.wiring import Services
+
+SCHEMA_JSON = "application/schema+json"
+
+
+class MetaController(Controller):
+    path = "/api/v1"
+    tags = ("reference",)
+
+    @post(
+        "/validate",
+        summary="Validate an entry without storing it",
+        status_code=200,
+        operation_class=_EntryBody,
+        responses=problems(400, 413, 415),
+    )
+    async def validate(self, request: Request[Any, Any, Any], services: Services) -> ValidationOut:
+        document = await read_document(request)
+        report = await sync_to_thread(services.entries.validate, document)
+        return {
+            "valid": report.valid,
+            "errors": [{"path": i.path, "message": i.message} for i in report.errors],
+            "warnings": [{"path": i.path, "message": i.message} for i in report.warnings],
+        }
+
+    @get("/vocabularies", summary="The controlled vocabularies", sync_to_thread=True)
+    def vocabularies(self, services: Services) -> VocabularyListOut:
+        return {"items": services.entries.vocabulary_names()}
+
+    @get(
+        "/vocabularies/{name:str}",
+        summary="One vocabulary's terms",
+        responses=problems(404),
+        sync_to_thread=True,
+    )
+    def vocabulary(self, services: Services, name: str) -> VocabularyOut:
+        return cast(VocabularyOut, services.entries.vocabulary(name).as_dict())
+
+    @get(
+        "/schemas/entry",
+        summary="The JSON Schema of an entry document",
+        media_type=SCHEMA_JSON,
+        sync_to_thread=False,
+    )
+    def entry_schema(self, services: Services) -> dict[str, Any]:
+        return services.validator.schema
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ("reference",)
+
+    @get(
+        "/",
+        summary="Whether the database is reachable, with counts",
+        responses={503: ResponseSpec(data_container=HealthOut, description="Database unreachable")},
+        sync_to_thread=True,
+    )
+    def health(self, services: Services) -> Response[HealthOut]:
+        body = cast(HealthOut, services.entries.health())
+        return Response(body, status_code=200 if body["status"] == "ok" else 503)

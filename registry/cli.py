@@ -1,0 +1,228 @@
+"""The `registry` command line: serve, db upgrade, seed, validate, keys, export."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from registry.auth import OPERATOR
+from registry.db import pending_migrations, upgrade
+from registry.documents import DocumentError, dump_json, dump_yaml, entries_in, read_file
+from registry.errors import RegistryError
+from registry.seeding import SeedError, read_source
+from registry.settings import Settings, SettingsError
+from registry.validation import EntryValidator, load_schemas, pointer
+from registry.vocabularies import VocabularySet
+from registry.wiring import Services, build_services
+
+
+class CommandError(Exception):
+    """A readable message for the operator; the command exits non-zero."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="registry",
+        description="Reuse Registry: registry and catalogue of reusable technology.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the catalogue and the API")
+    serve.add_argument("--host", help="address to listen on (REGISTRY_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (REGISTRY_PORT)")
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
+
+    seed = commands.add_parser("seed", help="load seed content or an export (idempotent)")
+    seed.add_argument(
+        "path", nargs="?", type=Path, help="folder or export file (REGISTRY_SEED_DIR)"
+    )
+    seed.add_argument("--if-empty", action="store_true", help="only when there are no entries yet")
+
+    validate = commands.add_parser("validate", help="validate entry files (YAML or JSON)")
+    validate.add_argument("files", nargs="+", type=Path)
+
+    keys = commands.add_parser("keys", help="API keys")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    create = key_commands.add_parser("create", help="issue a key; it is printed once")
+    owner = create.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--supplier", help="supplier organisation (created if new)")
+    owner.add_argument("--maintainer", help="maintainer (created if new)")
+    create.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        help="entries:submit, entries:review or admin; repeat for several",
+    )
+    create.add_argument("--expires-in-days", type=int, help="expire after this many days")
+    create.add_argument("--label", default="", help="a note on what the key is for")
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+
+    export = commands.add_parser("export", help="every published entry as one document")
+    export.add_argument("--format", choices=("json", "yaml"), default="yaml")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return _run(args, settings)
+    except (CommandError, SettingsError) as exc:
+        print(f"registry: {exc}", file=sys.stderr)
+        return 2
+    except SeedError as exc:
+        print("registry: the seed content has problems; nothing was loaded:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except RegistryError as exc:
+        print(f"registry: {exc.detail}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "validate":
+        return validate_files(args.files, settings, sys.stdout)
+    services = build_services(settings)
+    try:
+        if args.command == "serve":
+            return _serve(args, settings, services)
+        if args.command == "db":
+            upgrade(services.engine)
+            print("Database schema is up to date.")
+            return 0
+        _require_schema(services)
+        if args.command == "seed":
+            return _seed(args, settings, services)
+        if args.command == "keys":
+            return _keys(args, services)
+        if args.command == "export":
+            return _export(args, services)
+    finally:
+        services.close()
+    raise CommandError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses
+
+
+def _require_schema(services: Services) -> None:
+    if pending_migrations(services.engine):
+        raise CommandError("the database schema is not up to date; run `registry db upgrade`")
+
+
+def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> int:
+    import uvicorn
+
+    from registry.app import create_app
+
+    _require_schema(services)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Serving the Reuse Registry on http://{host}:{port}/ (API at /api/v1)")
+    uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+    return 0
+
+
+def _seed(args: argparse.Namespace, settings: Settings, services: Services) -> int:
+    if args.if_empty and not services.seeder.is_empty():
+        print("The registry already has entries; seed content not loaded (--if-empty).")
+        return 0
+    path = args.path or settings.seed_dir
+    result = services.seeder.load(read_source(path))
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    print(
+        f"Seeded from {path}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.vocabularies} vocabularies changed."
+    )
+    return 0
+
+
+def _keys(args: argparse.Namespace, services: Services) -> int:
+    if args.keys_command == "revoke":
+        services.accounts.revoke_key(args.key_id, OPERATOR)
+        print(f"Key {args.key_id} revoked.")
+        return 0
+    try:
+        issued = services.accounts.create_key(
+            scopes=args.scope,
+            supplier=args.supplier,
+            maintainer=args.maintainer,
+            expires_in_days=args.expires_in_days,
+            label=args.label,
+            actor=OPERATOR,
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    expiry = issued.expires_at.date().isoformat() if issued.expires_at else "never"
+    print(
+        f"Key {issued.key_id} for {issued.owner} ({', '.join(issued.scopes)}; expires {expiry}).",
+        file=sys.stderr,
+    )
+    print("Store it now; it is not shown again:", file=sys.stderr)
+    print(issued.token)
+    return 0
+
+
+def _export(args: argparse.Namespace, services: Services) -> int:
+    data = services.seeder.export()
+    text = dump_json(data) if args.format == "json" else dump_yaml(data)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Exported {len(data['entries'])} entries to {args.output}.", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def validate_files(files: Sequence[Path], settings: Settings, out: TextIO) -> int:
+    """Print `file: /path: message` for every problem; 1 when any file has an error."""
+    validator = EntryValidator(load_schemas(settings.schemas_dir))
+    try:
+        seed = read_source(settings.seed_dir)
+    except SeedError:
+        seed = None
+    standards = {
+        d["id"]: str(d.get("name", d["id"]))
+        for _, d in (seed.entries if seed else [])
+        if isinstance(d, dict) and d.get("kind") == "standard" and isinstance(d.get("id"), str)
+    }
+    known = VocabularySet.build(seed.vocabularies if seed else [], standards)
+    documents: list[tuple[str, str, Any]] = []  # (file, pointer prefix, document)
+    failed = False
+    for file in files:
+        try:
+            content = read_file(file)
+        except (OSError, DocumentError) as exc:
+            message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"{file}: /: {message.removeprefix(f'{file}: ')}", file=out)
+            failed = True
+            continue
+        many = isinstance(content, list) or (isinstance(content, dict) and "entries" in content)
+        for index, document in enumerate(entries_in(content)):
+            prefix = (
+                pointer(["entries", index])
+                if isinstance(content, dict) and many
+                else (pointer([index]) if many else "")
+            )
+            documents.append((str(file), prefix, document))
+    reports = validator.validate_batch([d for _, _, d in documents], known)
+    checked = 0
+    for (file, prefix, _), report in zip(documents, reports, strict=True):
+        checked += 1
+        for issue in report.issues:
+            label = "" if issue.severity == "error" else "warning: "
+            print(
+                f"{file}: {prefix}{issue.path or ('' if prefix else '/')}: {label}{issue.message}",
+                file=out,
+            )
+        failed = failed or not report.valid
+    summary = "problems found" if failed else "all valid"
+    print(f"{checked} entries checked in {len(files)} file(s): {summary}.", file=sys.stderr)
+    return 1 if failed else 0

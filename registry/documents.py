@@ -1,0 +1,77 @@
+"""Reading and writing entry documents as YAML or JSON text.
+
+PyYAML's safe loader turns `2024-05-01` into a date object and would make documents
+fail the schema's `format: date` string check; this loader keeps timestamps as text.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: dates stay strings."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class DocumentError(ValueError):
+    """Text that is not well-formed YAML or JSON; the message says where."""
+
+
+def parse_yaml(text: str, source: str = "<text>") -> Any:
+    try:
+        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
+
+
+def parse_json(text: str | bytes, source: str = "<text>") -> Any:
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise DocumentError(f"{source}: not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"{source}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        raise DocumentError(f"{source}: JSON nested too deeply") from None
+
+
+def read_file(path: Path) -> Any:
+    """Parse a .json, .yaml or .yml file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DocumentError(f"{path}: not valid UTF-8") from None
+    if path.suffix.lower() == ".json":
+        return parse_json(text, str(path))
+    return parse_yaml(text, str(path))
+
+
+def entries_in(document: Any) -> list[Any]:
+    """The entries a file holds: `{entries: [...]}`, a bare list, or one entry."""
+    if isinstance(document, dict) and "entries" in document and "id" not in document:
+        entries = document["entries"]
+        return list(entries) if isinstance(entries, list) else [entries]
+    if isinstance(document, list):
+        return list(document)
+    return [document]
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

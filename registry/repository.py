@@ -1,0 +1,240 @@
+"""Every query the registry makes. Callers own the session and its transaction."""
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, col, select
+
+from registry.models import (
+    ApiKey,
+    AuditEvent,
+    Change,
+    Entry,
+    EntryStandard,
+    Maintainer,
+    Revision,
+    Supplier,
+    Vocabulary,
+    VocabularyTerm,
+    utcnow,
+)
+from registry.vocabularies import Term
+from registry.vocabularies import Vocabulary as VocabularyData
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Filters for listing entries; None means 'any'."""
+
+    states: Sequence[str] | None = None
+    kind: str | None = None
+    status: str | None = None
+    standard: str | None = None
+    licence: str | None = None
+    supplier: str | None = None
+    open_source: bool | None = None
+
+
+class Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # entries -------------------------------------------------------------------------
+    def entry(self, entry_id: str, *, for_update: bool = False) -> Entry | None:
+        statement = select(Entry).where(Entry.id == entry_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.exec(statement).first()
+
+    def add_entry(self, entry: Entry) -> None:
+        self.session.add(entry)
+
+    def set_entry_standards(self, entry_id: str, standard_ids: Iterable[str]) -> None:
+        self.session.execute(delete(EntryStandard).where(col(EntryStandard.entry_id) == entry_id))
+        for standard_id in sorted(set(standard_ids)):
+            self.session.add(EntryStandard(entry_id=entry_id, standard_id=standard_id))
+
+    def list_entries(
+        self, filters: EntryFilter, offset: int, limit: int
+    ) -> tuple[list[Entry], int]:
+        statement = select(Entry)
+        if filters.states is not None:
+            statement = statement.where(col(Entry.state).in_(list(filters.states)))
+        if filters.kind:
+            statement = statement.where(Entry.kind == filters.kind)
+        if filters.status:
+            statement = statement.where(Entry.status == filters.status)
+        if filters.licence:
+            # An exact expression, or one licence id within an expression.
+            like = f"%{_escape_like(filters.licence)}%"
+            statement = statement.where(
+                or_(
+                    func.lower(Entry.licence) == filters.licence.lower(),
+                    func.lower(Entry.licence).like(like.lower(), escape="\\"),
+                )
+            )
+        if filters.open_source is not None:
+            statement = statement.where(Entry.open_source == filters.open_source)
+        if filters.standard:
+            statement = statement.where(
+                col(Entry.id).in_(
+                    select(EntryStandard.entry_id).where(
+                        EntryStandard.standard_id == filters.standard
+                    )
+                )
+            )
+        if filters.supplier:
+            statement = statement.where(
+                col(Entry.supplier_id).in_(
+                    select(Supplier.id).where(Supplier.name == filters.supplier)
+                )
+            )
+        total = self.session.exec(select(func.count()).select_from(statement.subquery())).one()
+        rows = self.session.exec(
+            statement.order_by(col(Entry.name), col(Entry.id)).offset(offset).limit(limit)
+        ).all()
+        return list(rows), int(total)
+
+    def visible_entries(self, states: Sequence[str], batch: int = 500) -> Iterator[Entry]:
+        """Every entry in the given states, in id order, fetched in batches."""
+        last = ""
+        while True:
+            rows = self.session.exec(
+                select(Entry)
+                .where(col(Entry.state).in_(list(states)), col(Entry.id) > last)
+                .order_by(col(Entry.id))
+                .limit(batch)
+            ).all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].id
+
+    def standards_by_id(self, states: Sequence[str]) -> dict[str, str]:
+        rows = self.session.exec(
+            select(Entry.id, Entry.name).where(
+                Entry.kind == "standard", col(Entry.state).in_(list(states))
+            )
+        ).all()
+        return dict(rows)
+
+    def count_entries_by_state(self) -> dict[str, int]:
+        rows = self.session.exec(select(Entry.state, func.count()).group_by(Entry.state)).all()
+        return {state: int(n) for state, n in rows}
+
+    # revisions ----------------------------------------------------------------------
+    def add_revision(self, revision: Revision) -> None:
+        self.session.add(revision)
+
+    def revisions(self, entry_id: str) -> list[Revision]:
+        return list(
+            self.session.exec(
+                select(Revision).where(Revision.entry_id == entry_id).order_by(col(Revision.number))
+            ).all()
+        )
+
+    def revision(self, entry_id: str, number: int) -> Revision | None:
+        return self.session.get(Revision, (entry_id, number))
+
+    def count_revisions(self) -> int:
+        return int(self.session.exec(select(func.count()).select_from(Revision)).one())
+
+    # change feed and audit ----------------------------------------------------------
+    def append_change(self, entry_id: str, revision: int, state: str) -> None:
+        self.session.add(
+            Change(entry_id=entry_id, revision=revision, state=state, created_at=utcnow())
+        )
+
+    def changes_after(self, seq: int, limit: int = 1000) -> list[Change]:
+        return list(
+            self.session.exec(
+                select(Change).where(col(Change.seq) > seq).order_by(col(Change.seq)).limit(limit)
+            ).all()
+        )
+
+    def audit(self, actor: str, action: str, entry_id: str | None, detail: dict[str, Any]) -> None:
+        self.session.add(
+            AuditEvent(
+                created_at=utcnow(), actor=actor, action=action, entry_id=entry_id, detail=detail
+            )
+        )
+
+    def audit_events(self, entry_id: str | None = None, limit: int = 100) -> list[AuditEvent]:
+        statement = select(AuditEvent)
+        if entry_id is not None:
+            statement = statement.where(AuditEvent.entry_id == entry_id)
+        return list(self.session.exec(statement.order_by(col(AuditEvent.id)).limit(limit)).all())
+
+    # accounts and keys --------------------------------------------------------------
+    def supplier_by_name(self, name: str) -> Supplier | None:
+        return self.session.exec(select(Supplier).where(Supplier.name == name)).first()
+
+    def supplier(self, supplier_id: int) -> Supplier | None:
+        return self.session.get(Supplier, supplier_id)
+
+    def maintainer_by_name(self, name: str) -> Maintainer | None:
+        return self.session.exec(select(Maintainer).where(Maintainer.name == name)).first()
+
+    def maintainer(self, maintainer_id: int) -> Maintainer | None:
+        return self.session.get(Maintainer, maintainer_id)
+
+    def add(self, row: Supplier | Maintainer | ApiKey) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def api_key(self, key_id: str) -> ApiKey | None:
+        return self.session.get(ApiKey, key_id)
+
+    def touch_key(self, key_id: str, when: datetime) -> None:
+        key = self.session.get(ApiKey, key_id)
+        if key is not None:
+            key.last_used_at = when
+
+    def count_rows(self, model: type[Supplier] | type[Maintainer] | type[ApiKey]) -> int:
+        return int(self.session.exec(select(func.count()).select_from(model)).one())
+
+    # vocabularies -------------------------------------------------------------------
+    def vocabularies(self) -> list[VocabularyData]:
+        names = self.session.exec(select(Vocabulary).order_by(col(Vocabulary.name))).all()
+        return [v for v in (self.vocabulary(n.name) for n in names) if v is not None]
+
+    def vocabulary(self, name: str) -> VocabularyData | None:
+        header = self.session.get(Vocabulary, name)
+        if header is None:
+            return None
+        terms = self.session.exec(
+            select(VocabularyTerm)
+            .where(VocabularyTerm.vocabulary == name)
+            .order_by(col(VocabularyTerm.position))
+        ).all()
+        return VocabularyData(
+            name, header.title, tuple(Term(t.id, t.label, t.description) for t in terms)
+        )
+
+    def replace_vocabulary(self, vocabulary: VocabularyData) -> None:
+        header = self.session.get(Vocabulary, vocabulary.name)
+        if header is None:
+            self.session.add(Vocabulary(name=vocabulary.name, title=vocabulary.title))
+        else:
+            header.title = vocabulary.title
+        self.session.execute(
+            delete(VocabularyTerm).where(col(VocabularyTerm.vocabulary) == vocabulary.name)
+        )
+        self.session.flush()
+        for position, term in enumerate(vocabulary.terms):
+            self.session.add(
+                VocabularyTerm(
+                    vocabulary=vocabulary.name,
+                    id=term.id,
+                    label=term.label,
+                    description=term.description,
+                    position=position,
+                )
+            )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

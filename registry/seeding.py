@@ -1,0 +1,192 @@
+"""Loading seed content (and exports) into the registry, and exporting it again.
+
+A seed source is a folder laid out like `seed/` (`vocabularies/*.yaml`, `entries/*.yaml`)
+or one file holding `vocabularies:` and/or `entries:` (what `registry export` writes).
+Everything is validated as one batch before anything is written; loading the same
+source twice changes nothing.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from registry.auth import OPERATOR, Principal
+from registry.db import transaction
+from registry.documents import entries_in, read_file
+from registry.errors import Issue
+from registry.models import Entry, utcnow
+from registry.repository import Repository
+from registry.services import VISIBLE_STATES, EntryService, entry_columns, record_step, set_document
+from registry.validation import EntryValidator
+from registry.vocabularies import Vocabulary, vocabulary_from_document
+from registry.workflow import State
+
+
+@dataclass
+class SeedProblem:
+    source: str
+    issue: Issue
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.issue.path or '/'}: {self.issue.message}"
+
+
+class SeedError(ValueError):
+    """The seed source has problems; nothing was written."""
+
+    def __init__(self, problems: list[SeedProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class SeedResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    vocabularies: int = 0
+    warnings: list[SeedProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SeedSource:
+    vocabularies: list[Vocabulary]
+    entries: list[tuple[str, Any]]  # (where it came from, document)
+
+
+def read_source(path: Path) -> SeedSource:
+    """Read a seed folder or an export file; malformed files raise SeedError."""
+    problems: list[SeedProblem] = []
+    vocabularies: list[Vocabulary] = []
+    entries: list[tuple[str, Any]] = []
+
+    def load(file: Path) -> Any:
+        try:
+            return read_file(file)
+        except (OSError, ValueError) as exc:
+            problems.append(SeedProblem(str(file), Issue("", str(exc))))
+            return None
+
+    if path.is_dir():
+        for file in _files(path / "vocabularies"):
+            document = load(file)
+            if document is not None:
+                _add_vocabulary(document, str(file), vocabularies, problems)
+        for file in _files(path / "entries"):
+            document = load(file)
+            if document is not None:
+                entries.extend(
+                    (f"{file}#/entries/{i}", e) for i, e in enumerate(entries_in(document))
+                )
+    elif path.is_file():
+        document = load(path)
+        if isinstance(document, dict):
+            for index, vocabulary in enumerate(document.get("vocabularies") or []):
+                _add_vocabulary(vocabulary, f"{path}#/vocabularies/{index}", vocabularies, problems)
+            raw = document.get("entries") or []
+            entries.extend((f"{path}#/entries/{i}", e) for i, e in enumerate(raw))
+        elif document is not None:
+            entries.extend((f"{path}#/{i}", e) for i, e in enumerate(entries_in(document)))
+    else:
+        problems.append(SeedProblem(str(path), Issue("", "No such file or folder.")))
+    if problems:
+        raise SeedError(problems)
+    return SeedSource(vocabularies, entries)
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    if folder.is_dir():
+        yield from sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def _add_vocabulary(
+    document: Any, source: str, into: list[Vocabulary], problems: list[SeedProblem]
+) -> None:
+    try:
+        into.append(vocabulary_from_document(document, source))
+    except ValueError as exc:
+        problems.append(SeedProblem(source, Issue("", str(exc))))
+
+
+class Seeder:
+    def __init__(self, engine: Engine, validator: EntryValidator, entries: EntryService) -> None:
+        self.engine = engine
+        self.validator = validator
+        self.entries = entries
+
+    def is_empty(self) -> bool:
+        with transaction(self.engine, write=False) as session:
+            return not Repository(session).count_entries_by_state()
+
+    def load(self, source: SeedSource, actor: Principal = OPERATOR) -> SeedResult:
+        """Publish every entry of the source; validated as one batch, written in one go."""
+        result = SeedResult()
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            for vocabulary in source.vocabularies:
+                if repo.vocabulary(vocabulary.name) != vocabulary:
+                    repo.replace_vocabulary(vocabulary)
+                    repo.audit(
+                        actor.label,
+                        "vocabulary.replace",
+                        None,
+                        {"vocabulary": vocabulary.name, "terms": len(vocabulary.terms)},
+                    )
+                    result.vocabularies += 1
+            session.flush()
+            known = self.entries.vocabulary_set(repo)
+            documents = [d for _, d in source.entries]
+            reports = self.validator.validate_batch(documents, known)
+            problems = [
+                SeedProblem(where, issue)
+                for (where, _), report in zip(source.entries, reports, strict=True)
+                for issue in report.issues
+            ]
+            errors = [p for p in problems if p.issue.severity == "error"]
+            if errors:
+                raise SeedError(errors)
+            result.warnings = problems
+            for document in documents:
+                self._publish(repo, document, actor, result)
+        return result
+
+    def _publish(
+        self, repo: Repository, document: dict[str, Any], actor: Principal, result: SeedResult
+    ) -> None:
+        now = utcnow()
+        entry = repo.entry(document["id"], for_update=True)
+        if entry is not None and entry.document == document and entry.state in VISIBLE_STATES:
+            result.unchanged += 1
+            return
+        if entry is None:
+            entry = Entry(
+                id=document["id"],
+                state=State.PUBLISHED.value,
+                created_at=now,
+                updated_at=now,
+                published_at=now,
+                **entry_columns(document),
+            )
+            repo.add_entry(entry)
+            repo.session.flush()
+            result.created += 1
+        else:
+            set_document(entry, document)
+            if entry.state not in VISIBLE_STATES:
+                entry.state = State.PUBLISHED.value
+            entry.published_at = entry.published_at or now
+            result.updated += 1
+        entry.published_revision = entry.head_revision + 1
+        record_step(repo, entry, document, "seed", actor, "Loaded from seed content")
+
+    def export(self) -> dict[str, Any]:
+        """Every published entry and the vocabularies, as one document `load` accepts."""
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            return {
+                "vocabularies": [v.as_dict() for v in repo.vocabularies()],
+                "entries": [e.document for e in repo.visible_entries(VISIBLE_STATES)],
+            }

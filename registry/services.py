@@ -1,0 +1,513 @@
+"""Entry use cases: the only thing the API and the pages call to read or change entries.
+
+Each use case runs in one transaction: it validates first and writes the entry, its
+revision, the change-feed row and the audit row together, so an error leaves nothing
+half-written.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from registry.auth import Principal, PrincipalKind, Scope, require_principal
+from registry.db import transaction
+from registry.errors import (
+    Conflict,
+    Forbidden,
+    InvalidEntry,
+    Issue,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    TransitionNotAllowed,
+)
+from registry.licences import analyse
+from registry.models import Entry, Revision, Supplier, utcnow
+from registry.repository import EntryFilter, Repository
+from registry.validation import EntryValidator, Report
+from registry.views import EntryView, Page, PendingView, RevisionView, iso
+from registry.vocabularies import ALL_VOCABULARIES, Term, Vocabulary, VocabularySet
+from registry.workflow import (
+    EDITABLE_IN_PLACE,
+    PROPOSAL_ACTIONS,
+    RULES,
+    VISIBLE,
+    Action,
+    State,
+    allowed_actions,
+    apply,
+    parse_action,
+)
+
+MAX_PER_PAGE = 100
+VISIBLE_STATES = sorted(s.value for s in VISIBLE)
+
+
+def entry_etag(entry: Entry) -> str:
+    """Changes whenever anything about the entry changes: every change is a new revision."""
+    return f'"{entry.id}-{entry.head_revision}"'
+
+
+class EntryService:
+    def __init__(self, engine: Engine, validator: EntryValidator) -> None:
+        self.engine = engine
+        self.validator = validator
+
+    # reading ------------------------------------------------------------------------
+    def vocabulary_set(self, repo: Repository) -> VocabularySet:
+        return VocabularySet.build(repo.vocabularies(), repo.standards_by_id(VISIBLE_STATES))
+
+    def validate(self, document: Any) -> Report:
+        """The report a submission would get, without storing anything."""
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            report = self.validator.validate(document, self.vocabulary_set(repo))
+            taken = isinstance(document, dict) and isinstance(document.get("id"), str)
+            if taken and repo.entry(document["id"]) is not None:
+                report.issues.append(
+                    Issue(
+                        "/id",
+                        f"An entry with the id '{document['id']}' already exists; "
+                        "PUT to /api/v1/entries/{id} changes it.",
+                        "warning",
+                    )
+                )
+            return report
+
+    def vocabulary_names(self) -> list[str]:
+        return list(ALL_VOCABULARIES)
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        """A controlled vocabulary; `standards` lists the published standard entries."""
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            if name == "standards":
+                standards = sorted(
+                    repo.standards_by_id(VISIBLE_STATES).items(), key=lambda kv: kv[1]
+                )
+                return Vocabulary(
+                    "standards", "Standards", tuple(Term(i, label) for i, label in standards)
+                )
+            found = repo.vocabulary(name) if name in ALL_VOCABULARIES else None
+            if found is None:
+                names = ", ".join(ALL_VOCABULARIES)
+                raise NotFound(f"There is no vocabulary '{name}'; the vocabularies are: {names}.")
+            return found
+
+    def health(self) -> dict[str, Any]:
+        """Database reachability and counts, for monitoring."""
+        try:
+            with transaction(self.engine, write=False) as session:
+                repo = Repository(session)
+                return {
+                    "status": "ok",
+                    "database": "ok",
+                    "entries": repo.count_entries_by_state(),
+                    "revisions": repo.count_revisions(),
+                    "suppliers": repo.count_rows(Supplier),
+                }
+        except SQLAlchemyError:
+            return {
+                "status": "unavailable",
+                "database": "unreachable",
+                "entries": {},
+                "revisions": 0,
+                "suppliers": 0,
+            }
+
+    def get(self, entry_id: str, principal: Principal | None) -> EntryView:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            entry = self._readable(repo, entry_id, principal)
+            return self._view(repo, entry, principal)
+
+    def list_entries(
+        self,
+        filters: EntryFilter,
+        page: int,
+        per_page: int,
+        principal: Principal | None,
+        states: Sequence[str] | None = None,
+    ) -> Page:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            if principal is not None and principal.has(Scope.REVIEW):
+                allowed = states
+            else:
+                allowed = [s for s in (states or VISIBLE_STATES) if s in VISIBLE_STATES]
+            chosen = EntryFilter(
+                states=allowed,
+                kind=filters.kind,
+                status=filters.status,
+                standard=filters.standard,
+                licence=filters.licence,
+                supplier=filters.supplier,
+                open_source=filters.open_source,
+            )
+            rows, total = repo.list_entries(chosen, (page - 1) * per_page, per_page)
+            return Page([self._view(repo, e, principal) for e in rows], total, page, per_page)
+
+    def revisions(self, entry_id: str, principal: Principal | None) -> list[RevisionView]:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            entry = self._readable(repo, entry_id, principal)
+            private = _sees_private(entry, principal)
+            return [
+                _revision_view(r, with_document=False)
+                for r in repo.revisions(entry_id)
+                if private or _public_revision(r)
+            ]
+
+    def revision(self, entry_id: str, number: int, principal: Principal | None) -> RevisionView:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            entry = self._readable(repo, entry_id, principal)
+            found = repo.revision(entry_id, number)
+            if found is None or not (_sees_private(entry, principal) or _public_revision(found)):
+                raise NotFound(f"Entry '{entry_id}' has no revision {number}.")
+            return _revision_view(found, with_document=True)
+
+    # writing ------------------------------------------------------------------------
+    def create(self, document: Any, principal: Principal | None, reason: str = "") -> EntryView:
+        actor = require_principal(principal)
+        if not (actor.has(Scope.SUBMIT) or actor.has(Scope.REVIEW)):
+            actor.require(Scope.SUBMIT)
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            report = self._check(repo, document)
+            if repo.entry(document["id"]) is not None:
+                raise Conflict(f"An entry with the id '{document['id']}' already exists.")
+            now = utcnow()
+            entry = Entry(
+                id=document["id"],
+                state=State.DRAFT.value,
+                supplier_id=actor.supplier_id,
+                created_at=now,
+                updated_at=now,
+                **entry_columns(document),
+            )
+            repo.add_entry(entry)
+            session.flush()
+            record_step(repo, entry, document, "create", actor, reason)
+            return self._view(repo, entry, actor, report.warnings)
+
+    def update(
+        self,
+        entry_id: str,
+        document: Any,
+        principal: Principal | None,
+        if_match: Sequence[str] | None,
+        reason: str = "",
+    ) -> EntryView:
+        actor = require_principal(principal)
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            entry = self._writable(repo, entry_id, actor)
+            _check_precondition(entry, if_match, required=True)
+            if isinstance(document, dict) and document.get("id") != entry_id:
+                raise InvalidEntry(
+                    [
+                        Issue(
+                            "/id",
+                            f"The document's id must be '{entry_id}', the id in the URL; "
+                            "ids cannot be changed (a maintainer can merge entries instead).",
+                        )
+                    ]
+                )
+            report = self._check(repo, document)
+            state = State(entry.state)
+            curator = actor.has(Scope.REVIEW)
+            if state in EDITABLE_IN_PLACE or (curator and state in VISIBLE - {State.RETIRED}):
+                set_document(entry, document)
+                if state in VISIBLE:
+                    entry.published_revision = entry.head_revision + 1
+                record_step(repo, entry, document, "update", actor, reason)
+            elif state in (State.PUBLISHED, State.DEPRECATED):
+                if entry.pending_state == State.SUBMITTED.value:
+                    raise TransitionNotAllowed(
+                        "Your previous change is waiting for review; it cannot be edited until "
+                        "a maintainer has approved it or asked for changes.",
+                        entry.state,
+                        [],
+                    )
+                record_step(repo, entry, document, "propose", actor, reason, proposal=State.DRAFT)
+            else:
+                raise TransitionNotAllowed(
+                    f"An entry that is {state.value} cannot be edited.",
+                    state.value,
+                    [a.value for a in allowed_actions(state)],
+                )
+            return self._view(repo, entry, actor, report.warnings)
+
+    def act(
+        self,
+        entry_id: str,
+        action_name: str,
+        principal: Principal | None,
+        reason: str = "",
+        if_match: Sequence[str] | None = None,
+    ) -> EntryView:
+        actor = require_principal(principal)
+        action = parse_action(action_name)
+        if action is None:
+            names = ", ".join(a.value for a in Action)
+            raise NotFound(f"There is no action '{action_name}'; the actions are: {names}.")
+        rule = RULES[action]
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            entry = self._readable(repo, entry_id, actor, for_update=True)
+            actor.require(rule.scope)
+            if (
+                rule.scope is Scope.SUBMIT
+                and not _owns(entry, actor)
+                and not actor.has(Scope.REVIEW)
+            ):
+                raise Forbidden("Only the supplier that owns this entry can submit it.")
+            if rule.reason_required and not reason.strip():
+                raise InvalidEntry(
+                    [Issue("/reason", f"Say why: '{action.value}' needs a reason.")],
+                    detail="A reason is required.",
+                )
+            _check_precondition(entry, if_match, required=False)
+            if entry.pending_revision is not None and action in PROPOSAL_ACTIONS:
+                self._act_on_proposal(repo, entry, action, actor, reason)
+            else:
+                self._act_on_entry(repo, entry, action, actor, reason)
+            return self._view(repo, entry, actor)
+
+    def _act_on_entry(
+        self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str
+    ) -> None:
+        new_state = apply(State(entry.state), action)
+        document = dict(entry.document)
+        if action in (Action.SUBMIT, Action.APPROVE):
+            self._check(repo, document)
+        if action in (Action.DEPRECATE, Action.RETIRE):
+            document = _with_status(document, new_state.value)
+            set_document(entry, document)
+        entry.state = new_state.value
+        if new_state in VISIBLE:
+            entry.published_revision = entry.head_revision + 1
+        if action is Action.APPROVE and entry.published_at is None:
+            entry.published_at = utcnow()
+        record_step(repo, entry, document, action.value, actor, reason)
+
+    def _act_on_proposal(
+        self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str
+    ) -> None:
+        assert entry.pending_revision is not None
+        pending = repo.revision(entry.id, entry.pending_revision)
+        if pending is None:  # pragma: no cover - the foreign key makes this impossible
+            raise NotFound("The pending revision is missing.")
+        new_state = apply(State(entry.pending_state or State.DRAFT.value), action)
+        document = dict(pending.document)
+        if action in (Action.SUBMIT, Action.APPROVE):
+            self._check(repo, document)
+        if new_state is State.PUBLISHED:
+            set_document(entry, document)
+            entry.published_revision = entry.head_revision + 1
+            record_step(repo, entry, document, action.value, actor, reason)
+            entry.pending_revision = entry.pending_state = None
+        elif new_state is State.REJECTED:
+            record_step(repo, entry, document, action.value, actor, reason, proposal=new_state)
+            entry.pending_revision = entry.pending_state = None
+        else:
+            record_step(repo, entry, document, action.value, actor, reason, proposal=new_state)
+
+    # helpers ------------------------------------------------------------------------
+    def _check(self, repo: Repository, document: Any) -> Report:
+        report = self.validator.validate(document, self.vocabulary_set(repo))
+        if not report.valid:
+            raise InvalidEntry(report.issues)
+        return report
+
+    def _readable(
+        self, repo: Repository, entry_id: str, principal: Principal | None, for_update: bool = False
+    ) -> Entry:
+        entry = repo.entry(entry_id, for_update=for_update)
+        if entry is None or not (State(entry.state) in VISIBLE or _sees_private(entry, principal)):
+            raise NotFound(f"There is no entry '{entry_id}'.")
+        return entry
+
+    def _writable(self, repo: Repository, entry_id: str, actor: Principal) -> Entry:
+        entry = self._readable(repo, entry_id, actor, for_update=True)
+        if actor.has(Scope.REVIEW):
+            return entry
+        actor.require(Scope.SUBMIT)
+        if not _owns(entry, actor):
+            raise Forbidden("This entry belongs to another supplier; you can only change your own.")
+        return entry
+
+    def _view(
+        self,
+        repo: Repository,
+        entry: Entry,
+        principal: Principal | None,
+        warnings: Sequence[Issue] = (),
+    ) -> EntryView:
+        private = _sees_private(entry, principal)
+        supplier = repo.supplier(entry.supplier_id) if entry.supplier_id else None
+        pending = None
+        if entry.pending_revision is not None and private:
+            revision = repo.revision(entry.id, entry.pending_revision)
+            pending = PendingView(
+                entry.pending_revision,
+                entry.pending_state or "",
+                revision.document if revision else None,
+            )
+        return EntryView(
+            id=entry.id,
+            state=entry.state,
+            revision=entry.published_revision or entry.head_revision,
+            published_revision=entry.published_revision,
+            etag=entry_etag(entry),
+            open_source=entry.open_source,
+            licence_canonical=analyse(entry.licence).canonical,
+            supplier=supplier.name if supplier else None,
+            created_at=iso(entry.created_at),
+            updated_at=iso(entry.updated_at),
+            published_at=iso(entry.published_at),
+            document=entry.document,
+            allowed_actions=_actions_for(entry, principal),
+            pending=pending,
+            warnings=[w.as_dict() for w in warnings],
+        )
+
+
+def entry_columns(document: dict[str, Any]) -> dict[str, Any]:
+    licence = str(document["licence"])
+    return {
+        "kind": document["kind"],
+        "name": document["name"],
+        "status": document["status"],
+        "licence": licence,
+        "open_source": analyse(licence).open_source,
+        "document": document,
+    }
+
+
+def set_document(entry: Entry, document: dict[str, Any]) -> None:
+    for name, value in entry_columns(document).items():
+        setattr(entry, name, value)
+
+
+def standard_ids(document: dict[str, Any]) -> list[str]:
+    return [s["id"] for s in document.get("standards", []) if isinstance(s, dict) and "id" in s]
+
+
+def _with_status(document: dict[str, Any], status: str) -> dict[str, Any]:
+    """The document with its lifecycle status and that status's date set to today."""
+    dates = dict(document.get("status_dates", {}))
+    dates.setdefault(status, date.today().isoformat())
+    return {**document, "status": status, "status_dates": dates}
+
+
+def record_step(
+    repo: Repository,
+    entry: Entry,
+    document: dict[str, Any],
+    action: str,
+    actor: Principal,
+    reason: str,
+    proposal: State | None = None,
+) -> None:
+    """Append the revision, the change-feed row and the audit row for one step."""
+    now = utcnow()
+    entry.head_revision += 1
+    entry.updated_at = now
+    if proposal is not None:
+        entry.pending_revision = entry.head_revision
+        entry.pending_state = proposal.value
+    repo.add_revision(
+        Revision(
+            entry_id=entry.id,
+            number=entry.head_revision,
+            document=document,
+            state=entry.state,
+            proposal_state=proposal.value if proposal else None,
+            action=action,
+            author=actor.label,
+            reason=reason,
+            created_at=now,
+        )
+    )
+    repo.set_entry_standards(entry.id, standard_ids(entry.document))
+    repo.append_change(entry.id, entry.head_revision, entry.state)
+    repo.audit(
+        actor.label,
+        f"entry.{action}",
+        entry.id,
+        {
+            "revision": entry.head_revision,
+            "state": entry.state,
+            "reason": reason,
+            **({"proposal_state": proposal.value} if proposal else {}),
+        },
+    )
+
+
+def _owns(entry: Entry, principal: Principal | None) -> bool:
+    return (
+        principal is not None
+        and principal.supplier_id is not None
+        and principal.supplier_id == entry.supplier_id
+    )
+
+
+def _sees_private(entry: Entry, principal: Principal | None) -> bool:
+    if principal is None:
+        return False
+    return (
+        principal.has(Scope.REVIEW)
+        or principal.kind is PrincipalKind.OPERATOR
+        or _owns(entry, principal)
+    )
+
+
+def _public_revision(revision: Revision) -> bool:
+    return revision.proposal_state is None and State(revision.state) in VISIBLE
+
+
+def _actions_for(entry: Entry, principal: Principal | None) -> list[str]:
+    if principal is None or not _sees_private(entry, principal):
+        return []
+    if entry.pending_revision is not None:
+        candidates = allowed_actions(State(entry.pending_state or State.DRAFT.value))
+        candidates += [a for a in allowed_actions(State(entry.state)) if a not in PROPOSAL_ACTIONS]
+    else:
+        candidates = allowed_actions(State(entry.state))
+    return [a.value for a in candidates if principal.has(RULES[a].scope)]
+
+
+def _check_precondition(entry: Entry, if_match: Sequence[str] | None, *, required: bool) -> None:
+    if not if_match:
+        if required:
+            raise PreconditionRequired(
+                "Send the entry's current ETag in an If-Match header, so no one's change is "
+                f"overwritten; it is currently {entry_etag(entry)}."
+            )
+        return
+    if "*" in if_match:
+        return
+    if entry_etag(entry) not in if_match:
+        raise PreconditionFailed(
+            f"The entry has changed since you read it (now {entry_etag(entry)}); "
+            "read it again and reapply your change."
+        )
+
+
+def _revision_view(revision: Revision, *, with_document: bool) -> RevisionView:
+    return RevisionView(
+        entry_id=revision.entry_id,
+        number=revision.number,
+        state=revision.state,
+        proposal_state=revision.proposal_state,
+        action=revision.action,
+        author=revision.author,
+        reason=revision.reason,
+        created_at=iso(revision.created_at),
+        document=revision.document if with_document else None,
+    )

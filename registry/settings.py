@@ -1,0 +1,90 @@
+"""Settings: each is an environment variable `REGISTRY_*` with a default fit for a laptop."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Each setting: environment variable, default (as text), meaning. The README's
+#: configuration table is checked against this list by a test.
+DOCUMENTED: tuple[tuple[str, str, str], ...] = (
+    (
+        "REGISTRY_DATA_DIR",
+        "./data",
+        "Folder for the embedded SQLite database and the search index.",
+    ),
+    (
+        "REGISTRY_DATABASE_URL",
+        "sqlite:///<data dir>/registry.db",
+        "SQLAlchemy URL; use postgresql+psycopg://… in production.",
+    ),
+    ("REGISTRY_HOST", "127.0.0.1", "Address `registry serve` listens on."),
+    ("REGISTRY_PORT", "8000", "Port `registry serve` listens on."),
+    ("REGISTRY_SEED_DIR", "./seed", "Folder of seed entries and vocabularies."),
+    ("REGISTRY_MAX_BODY_BYTES", "1048576", "Largest request body accepted; larger ones get 413."),
+    ("REGISTRY_DEBUG", "false", "Show tracebacks in 500 responses (never in production)."),
+)
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Frozen configuration; build with `Settings.from_env(os.environ)`."""
+
+    data_dir: Path = field(default_factory=lambda: Path("data"))
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    seed_dir: Path = PROJECT_ROOT / "seed"
+    schemas_dir: Path = PROJECT_ROOT / "schemas"
+    max_body_bytes: int = 1024 * 1024
+    debug: bool = False
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file under the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'registry.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        return cls(
+            data_dir=Path(env.get("REGISTRY_DATA_DIR", "data")),
+            database_url=env.get("REGISTRY_DATABASE_URL", ""),
+            host=env.get("REGISTRY_HOST", "127.0.0.1"),
+            port=_integer(env, "REGISTRY_PORT", 8000, low=1, high=65535),
+            seed_dir=Path(env.get("REGISTRY_SEED_DIR", str(PROJECT_ROOT / "seed"))),
+            max_body_bytes=_integer(env, "REGISTRY_MAX_BODY_BYTES", 1024 * 1024, low=1024),
+            debug=_boolean(env, "REGISTRY_DEBUG"),
+        )
+
+
+def _integer(
+    env: Mapping[str, str], name: str, default: int, *, low: int, high: int | None = None
+) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        raise SettingsError(f"{name} must be between {low} and {high or 'any'}, not {value}")
+    return value
+
+
+def _boolean(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
