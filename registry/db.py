@@ -84,6 +84,6 @@ def ping(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
     return True

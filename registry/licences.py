@@ -92,7 +92,7 @@ def analyse(expression: str) -> LicenceReport:
         )
     try:
         tree = _LICENSING.parse(text, validate=False, simple=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the parser raises several unrelated types
         return LicenceReport(
             expression, None, False, errors=[f"'{text}' is not a valid SPDX expression: {exc}."]
         )

@@ -5,6 +5,7 @@ from typing import Any
 from litestar import Request
 from litestar.concurrency import sync_to_thread
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 
 from registry.auth import Principal
 from registry.errors import Unauthenticated
@@ -26,3 +27,7 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
         raise Unauthenticated("Send the API key as 'Authorization: Bearer <key>'.")
     services: Services = state.services
     return await sync_to_thread(services.accounts.authenticate, token.strip())
+
+
+ServicesDep = NamedDependency[Services]
+PrincipalDep = NamedDependency[Principal | None]

@@ -7,9 +7,10 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.concurrency import sync_to_thread
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIType
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from registry.api.body import read_document
+from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.shapes import (
     EntryListOut,
     EntryOut,
@@ -17,12 +18,11 @@ from registry.api.shapes import (
     RevisionOut,
     problems,
 )
-from registry.auth import Principal, require_principal
+from registry.auth import require_principal
 from registry.errors import BadRequest
 from registry.repository import EntryFilter
 from registry.services import MAX_PER_PAGE
 from registry.views import EntryView, Page
-from registry.wiring import Services
 from registry.workflow import State
 
 
@@ -88,9 +88,7 @@ def link_header(request: Request[Any, Any, Any], page: Page) -> str:
     return ", ".join(f'<{url(n)}>; rel="{rel}"' for n, rel in links)
 
 
-REASON = Annotated[
-    str, Parameter(query="reason", description="Why the change is made.", max_length=5000)
-]
+REASON = Annotated[str, QueryParameter(description="Why the change is made.", max_length=5000)]
 
 
 class EntryController(Controller):
@@ -108,22 +106,25 @@ class EntryController(Controller):
     def list_entries(
         self,
         request: Request[Any, Any, Any],
-        services: Services,
-        principal: Principal | None,
+        services: ServicesDep,
+        principal: PrincipalDep,
         kind: Annotated[
-            str | None, Parameter(description="api, software, library, service, standard, dataset")
+            str | None,
+            QueryParameter(description="api, software, library, service, standard, dataset"),
         ] = None,
-        status: Annotated[str | None, Parameter(description="Lifecycle status: live, …")] = None,
-        standard: Annotated[str | None, Parameter(description="Id of a standard")] = None,
-        licence: Annotated[str | None, Parameter(description="SPDX id or expression")] = None,
-        supplier: Annotated[str | None, Parameter(description="Supplier name")] = None,
-        open_source: bool | None = None,
+        status: Annotated[
+            str | None, QueryParameter(description="Lifecycle status: live, …")
+        ] = None,
+        standard: Annotated[str | None, QueryParameter(description="Id of a standard")] = None,
+        licence: Annotated[str | None, QueryParameter(description="SPDX id or expression")] = None,
+        supplier: Annotated[str | None, QueryParameter(description="Supplier name")] = None,
+        open_source: FromQuery[bool | None] = None,
         review_state: Annotated[
             list[State] | None,
-            Parameter(query="state", description="Review states (maintainers only)"),
+            QueryParameter(name="state", description="Review states (maintainers only)"),
         ] = None,
-        page: Annotated[int, Parameter(ge=1, le=1_000_000)] = 1,
-        per_page: Annotated[int, Parameter(ge=1, le=MAX_PER_PAGE)] = 20,
+        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+        per_page: Annotated[int, QueryParameter(ge=1, le=MAX_PER_PAGE)] = 20,
     ) -> Response[EntryListOut]:
         filters = EntryFilter(
             kind=kind,
@@ -155,8 +156,8 @@ class EntryController(Controller):
     async def create_entry(
         self,
         request: Request[Any, Any, Any],
-        services: Services,
-        principal: Principal | None,
+        services: ServicesDep,
+        principal: PrincipalDep,
         reason: REASON = "",
     ) -> Response[EntryOut]:
         require_principal(principal)  # say 401 before reading a large body
@@ -173,14 +174,14 @@ class EntryController(Controller):
     def get_entry(
         self,
         request: Request[Any, Any, Any],
-        services: Services,
-        principal: Principal | None,
-        entry_id: str,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        entry_id: FromPath[str],
     ) -> Response[EntryOut]:
         view = services.entries.get(entry_id, principal)
         if_none_match = parse_if_match(request.headers.get("if-none-match")) or []
         if view.etag in if_none_match:
-            return Response(cast(EntryOut, {}), status_code=304, headers={"ETag": view.etag})
+            return Response(cast(EntryOut, None), status_code=304, headers={"ETag": view.etag})
         return entry_response(view)
 
     @put(
@@ -194,9 +195,9 @@ class EntryController(Controller):
     async def update_entry(
         self,
         request: Request[Any, Any, Any],
-        services: Services,
-        principal: Principal | None,
-        entry_id: str,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        entry_id: FromPath[str],
         reason: REASON = "",
     ) -> Response[EntryOut]:
         require_principal(principal)
@@ -214,7 +215,7 @@ class EntryController(Controller):
         sync_to_thread=True,
     )
     def list_revisions(
-        self, services: Services, principal: Principal | None, entry_id: str
+        self, services: ServicesDep, principal: PrincipalDep, entry_id: FromPath[str]
     ) -> RevisionListOut:
         items = services.entries.revisions(entry_id, principal)
         return {"entry_id": entry_id, "items": [cast(RevisionOut, r.as_dict()) for r in items]}
@@ -226,7 +227,11 @@ class EntryController(Controller):
         sync_to_thread=True,
     )
     def get_revision(
-        self, services: Services, principal: Principal | None, entry_id: str, number: int
+        self,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        entry_id: FromPath[str],
+        number: FromPath[int],
     ) -> RevisionOut:
         return cast(RevisionOut, services.entries.revision(entry_id, number, principal).as_dict())
 
@@ -242,10 +247,10 @@ class EntryController(Controller):
     async def take_action(
         self,
         request: Request[Any, Any, Any],
-        services: Services,
-        principal: Principal | None,
-        entry_id: str,
-        action: str,
+        services: ServicesDep,
+        principal: PrincipalDep,
+        entry_id: FromPath[str],
+        action: FromPath[str],
     ) -> Response[EntryOut]:
         require_principal(principal)
         body = await read_document(request, allow_empty=True)

@@ -5,8 +5,10 @@ from typing import Any, cast
 from litestar import Controller, Request, Response, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath
 
 from registry.api.body import read_document
+from registry.api.dependencies import ServicesDep
 from registry.api.entries import _EntryBody
 from registry.api.shapes import (
     HealthOut,
@@ -15,7 +17,6 @@ from registry.api.shapes import (
     VocabularyOut,
     problems,
 )
-from registry.wiring import Services
 
 SCHEMA_JSON = "application/schema+json"
 
@@ -31,7 +32,9 @@ class MetaController(Controller):
         operation_class=_EntryBody,
         responses=problems(400, 413, 415),
     )
-    async def validate(self, request: Request[Any, Any, Any], services: Services) -> ValidationOut:
+    async def validate(
+        self, request: Request[Any, Any, Any], services: ServicesDep
+    ) -> ValidationOut:
         document = await read_document(request)
         report = await sync_to_thread(services.entries.validate, document)
         return {
@@ -41,7 +44,7 @@ class MetaController(Controller):
         }
 
     @get("/vocabularies", summary="The controlled vocabularies", sync_to_thread=True)
-    def vocabularies(self, services: Services) -> VocabularyListOut:
+    def vocabularies(self, services: ServicesDep) -> VocabularyListOut:
         return {"items": services.entries.vocabulary_names()}
 
     @get(
@@ -50,7 +53,7 @@ class MetaController(Controller):
         responses=problems(404),
         sync_to_thread=True,
     )
-    def vocabulary(self, services: Services, name: str) -> VocabularyOut:
+    def vocabulary(self, services: ServicesDep, name: FromPath[str]) -> VocabularyOut:
         return cast(VocabularyOut, services.entries.vocabulary(name).as_dict())
 
     @get(
@@ -59,7 +62,7 @@ class MetaController(Controller):
         media_type=SCHEMA_JSON,
         sync_to_thread=False,
     )
-    def entry_schema(self, services: Services) -> dict[str, Any]:
+    def entry_schema(self, services: ServicesDep) -> dict[str, Any]:
         return services.validator.schema
 
 
@@ -73,6 +76,6 @@ class HealthController(Controller):
         responses={503: ResponseSpec(data_container=HealthOut, description="Database unreachable")},
         sync_to_thread=True,
     )
-    def health(self, services: Services) -> Response[HealthOut]:
+    def health(self, services: ServicesDep) -> Response[HealthOut]:
         body = cast(HealthOut, services.entries.health())
         return Response(body, status_code=200 if body["status"] == "ok" else 503)
