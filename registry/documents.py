@@ -33,11 +33,13 @@ def parse_yaml(text: str, source: str = "<text>") -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise DocumentError(f"{source}: YAML nested too deeply") from None
 
 
 def parse_json(text: str | bytes, source: str = "<text>") -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise DocumentError(f"{source}: not valid UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -46,6 +48,11 @@ def parse_json(text: str | bytes, source: str = "<text>") -> Any:
         ) from None
     except RecursionError:
         raise DocumentError(f"{source}: JSON nested too deeply") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity, which are not JSON.
+    raise json.JSONDecodeError(f"{name} is not allowed in JSON", name, 0)
 
 
 def read_file(path: Path) -> Any:

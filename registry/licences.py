@@ -78,6 +78,12 @@ def is_open_licence_id(licence_id: str) -> bool:
     return bool(lic and (lic.osi_approved or lic.fsf_libre))
 
 
+def _quote(text: str) -> str:
+    """The expression as shown in a message: printable and at most 80 characters."""
+    shown = "".join(c if c.isprintable() else "?" for c in text)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
 def analyse(expression: str) -> LicenceReport:
     """Validate an SPDX expression and derive everything the registry shows about it."""
     text = " ".join(expression.split())
@@ -94,7 +100,10 @@ def analyse(expression: str) -> LicenceReport:
         tree = _LICENSING.parse(text, validate=False, simple=False)
     except Exception as exc:  # noqa: BLE001 - the parser raises several unrelated types
         return LicenceReport(
-            expression, None, False, errors=[f"'{text}' is not a valid SPDX expression: {exc}."]
+            expression,
+            None,
+            False,
+            errors=[f"'{_quote(text)}' is not a valid SPDX expression: {_quote(str(exc))}."],
         )
     if tree is None:
         return LicenceReport(expression, None, False, errors=["The licence is empty."])
@@ -106,7 +115,7 @@ def analyse(expression: str) -> LicenceReport:
         if isinstance(symbol, LicenseWithExceptionSymbol):
             exception = str(symbol.exception_symbol.key)
             if exception.lower() not in _EXCEPTIONS_BY_LOWER:
-                errors.append(f"'{exception}' is not an SPDX licence exception.")
+                errors.append(f"'{_quote(exception)}' is not an SPDX licence exception.")
             symbol = symbol.license_symbol
         key = str(symbol.key)
         if _LICENSE_REF.match(key):
@@ -114,7 +123,7 @@ def analyse(expression: str) -> LicenceReport:
         lic = _BY_LOWER.get(key.lower())
         if lic is None:
             errors.append(
-                f"'{key}' is not an SPDX licence identifier; use a current id from "
+                f"'{_quote(key)}' is not an SPDX licence identifier; use a current id from "
                 "https://spdx.org/licenses/ or LicenseRef-<name> for a licence that has none."
             )
         elif lic.deprecated_id:
@@ -128,7 +137,11 @@ def analyse(expression: str) -> LicenceReport:
     try:
         canonical = canonicalize_license_expression(text)
     except InvalidLicenseExpression as exc:
-        return LicenceReport(expression, None, False, errors=[f"'{text}' is not valid: {exc}."])
+        if "DocumentRef-" not in text:  # packaging does not know DocumentRef-…:LicenseRef-…
+            return LicenceReport(
+                expression, None, False, errors=[f"'{_quote(text)}' is not valid: {exc}."]
+            )
+        canonical = text
     suggestion = None
     if replacements and all(v != k for k, v in replacements.items()):
         suggested = text

@@ -92,13 +92,20 @@ class EntryValidator:
         }
         combined = vocabularies.with_standards(in_batch)
         reports = [self.validate(d, combined) for d in documents]
-        counts = Counter(d.get("id") for d in documents if isinstance(d, dict))
+        counts = Counter(_text_id(d) for d in documents)
         for document, report in zip(documents, reports, strict=True):
-            if isinstance(document, dict) and counts[document.get("id")] > 1:
+            entry_id = _text_id(document)
+            if entry_id is not None and counts[entry_id] > 1:
                 report.issues.insert(
-                    0, Issue("/id", f"The id '{document['id']}' is used by more than one entry.")
+                    0, Issue("/id", f"The id '{entry_id}' is used by more than one entry.")
                 )
         return reports
+
+
+def _text_id(document: Any) -> str | None:
+    if isinstance(document, dict) and isinstance(document.get("id"), str):
+        return str(document["id"])
+    return None
 
 
 def _unique(issues: list[Issue]) -> list[Issue]:
@@ -173,8 +180,10 @@ def _pattern_message(path: list[str | int], value: Any, pattern: str) -> str:
         return f"{_show(value)} must be an http or https URL."
     if field == "tags":
         return f"{_show(value)} is not a valid tag: lower case, at most 50 characters."
-    if "\\r\\n" in pattern or "\\r" in pattern:
+    if "\\u2028" in pattern:
         return "Must be a single line of text, without line breaks or control characters."
+    if "@" in pattern:
+        return f"{_show(value)} is not an email address."
     if field == "ods_code":
         return f"{_show(value)} is not an ODS code (3 to 10 upper-case letters and digits)."
     return f"{_show(value)} does not have the expected form."
@@ -218,7 +227,15 @@ def _article(expected: Any) -> str:
 def _rule_issues(document: dict[str, Any], vocabularies: VocabularySet) -> list[Issue]:
     issues: list[Issue] = []
     licence = document.get("licence")
-    if isinstance(licence, str) and licence.strip():
+    if isinstance(licence, str) and licence and not licence.strip():  # "" fails minLength
+        issues.append(
+            Issue(
+                "/licence",
+                "The licence is empty; give an SPDX expression, "
+                "LicenseRef-Proprietary, or NOASSERTION when it is not known.",
+            )
+        )
+    elif isinstance(licence, str) and licence:
         report = analyse(licence)
         issues.extend(Issue("/licence", m) for m in report.errors)
         issues.extend(

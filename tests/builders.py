@@ -29,7 +29,7 @@ def an_entry(**overrides: Any) -> dict[str, Any]:
 
 def a_full_entry(**overrides: Any) -> dict[str, Any]:
     """An entry that uses every part of the schema."""
-    return an_entry(
+    full = an_entry(
         aliases=["ExTool"],
         description="Longer text.\n\nWith two paragraphs.",
         features=["Book an appointment", "Cancel an appointment"],
@@ -56,20 +56,20 @@ def a_full_entry(**overrides: Any) -> dict[str, Any]:
         },
         used_by=[{"name": "Example Hospital", "ods_code": "RXX"}],
         depends_on=[{"name": "PostgreSQL", "open_source": True}],
-        **overrides,
     )
+    return {k: v for k, v in {**full, **overrides}.items() if v is not None}
 
 
 def a_standard(**overrides: Any) -> dict[str, Any]:
-    return an_entry(
+    standard = an_entry(
         id="hl7-fhir-r4",
         kind="standard",
         name="HL7 FHIR R4",
         summary="Fast Healthcare Interoperability Resources, release 4.",
         licence="CC0-1.0",
         owner={"name": "HL7 International", "url": "https://www.hl7.org"},
-        **overrides,
     )
+    return {k: v for k, v in {**standard, **overrides}.items() if v is not None}
 
 
 def known_vocabularies() -> VocabularySet:

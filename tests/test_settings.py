@@ -1,0 +1,63 @@
+"""Settings come from REGISTRY_* variables, and every one is documented in the README."""
+
+from pathlib import Path
+
+import pytest
+
+from registry.settings import DOCUMENTED, PROJECT_ROOT, Settings, SettingsError
+
+
+def test_defaults_work_on_a_laptop() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_database_url.endswith("data/registry.db")
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert settings.max_body_bytes == 1024 * 1024
+
+
+def test_environment_overrides_defaults() -> None:
+    settings = Settings.from_env(
+        {
+            "REGISTRY_DATA_DIR": "/srv/registry",
+            "REGISTRY_DATABASE_URL": "postgresql+psycopg://db/registry",
+            "REGISTRY_PORT": "9000",
+            "REGISTRY_DEBUG": "yes",
+        }
+    )
+
+    assert settings.data_dir == Path("/srv/registry")
+    assert settings.effective_database_url == "postgresql+psycopg://db/registry"
+    assert settings.port == 9000
+    assert settings.debug is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REGISTRY_PORT", "http"),
+        ("REGISTRY_PORT", "70000"),
+        ("REGISTRY_DEBUG", "maybe"),
+        ("REGISTRY_MAX_BODY_BYTES", "10"),
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_every_setting_is_in_the_readme_configuration_table() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    used = {name for name in _names_read_by_code()}
+
+    assert used == {name for name, _, _ in DOCUMENTED}
+    for name, _, _ in DOCUMENTED:
+        assert f"| `{name}` |" in readme, f"{name} is missing from the README"
+
+
+def _names_read_by_code() -> set[str]:
+    import re
+
+    text = (PROJECT_ROOT / "registry" / "settings.py").read_text(encoding="utf-8")
+    body = text.split("def from_env", 1)[1]
+    return set(re.findall(r'"(REGISTRY_[A-Z_]+)"', body))
