@@ -1,5 +1,6 @@
 """Entries: list, read, create, update, history and workflow actions."""
 
+from dataclasses import dataclass
 from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
@@ -38,6 +39,7 @@ def _body(description: str, required: bool = True) -> RequestBody:
     )
 
 
+@dataclass
 class _EntryBody(Operation):
     """The operation takes an entry document (read by hand for clear errors)."""
 
@@ -47,6 +49,7 @@ class _EntryBody(Operation):
         )
 
 
+@dataclass
 class _ActionBody(Operation):
     def __post_init__(self) -> None:
         schema = Schema(
