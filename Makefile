@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Lint whichever of the source folders exist.
+SOURCES := $(wildcard registry catalogue tests bench)
+
 .PHONY: serve test lint install clean
 
 $(BIN)/python:
@@ -22,8 +25,8 @@ serve: $(STAMP)
 	$(BIN)/registry serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check registry catalogue tests bench
-	$(BIN)/ruff format --check registry catalogue tests bench
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -214,12 +214,12 @@ def validate_files(files: Sequence[Path], settings: Settings, out: TextIO) -> in
             documents.append((str(file), prefix, document))
     reports = validator.validate_batch([d for _, _, d in documents], known)
     checked = 0
-    for (file, prefix, _), report in zip(documents, reports, strict=True):
+    for (name, prefix, _), report in zip(documents, reports, strict=True):
         checked += 1
         for issue in report.issues:
             label = "" if issue.severity == "error" else "warning: "
             print(
-                f"{file}: {prefix}{issue.path or ('' if prefix else '/')}: {label}{issue.message}",
+                f"{name}: {prefix}{issue.path or ('' if prefix else '/')}: {label}{issue.message}",
                 file=out,
             )
         failed = failed or not report.valid

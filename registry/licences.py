@@ -135,7 +135,7 @@ def analyse(expression: str) -> LicenceReport:
         return LicenceReport(expression, None, False, errors=errors, warnings=warnings)
 
     try:
-        canonical = canonicalize_license_expression(text)
+        canonical: str = canonicalize_license_expression(text)
     except InvalidLicenseExpression as exc:
         if "DocumentRef-" not in text:  # packaging does not know DocumentRef-…:LicenseRef-…
             return LicenceReport(

@@ -48,7 +48,7 @@ def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -
 
 def test_every_setting_is_in_the_readme_configuration_table() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    used = {name for name in _names_read_by_code()}
+    used = set(_names_read_by_code())
 
     assert used == {name for name, _, _ in DOCUMENTED}
     for name, _, _ in DOCUMENTED:

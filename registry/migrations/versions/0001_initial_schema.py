@@ -2,13 +2,12 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 04:19:21.479680
+Create Date: 2026-11-26
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision: str = "0001"
@@ -23,9 +22,9 @@ def upgrade() -> None:
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-        sa.Column("entry_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),
+        sa.Column("actor", sa.String(length=300), nullable=False),
+        sa.Column("action", sa.String(length=50), nullable=False),
+        sa.Column("entry_id", sa.String(length=63), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -37,9 +36,9 @@ def upgrade() -> None:
     op.create_table(
         "change",
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
+        sa.Column("entry_id", sa.String(length=63), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("seq"),
     )
@@ -49,10 +48,10 @@ def upgrade() -> None:
     op.create_table(
         "maintainer",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
-        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=True),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=True),
         sa.Column("failed_logins", sa.Integer(), nullable=False),
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -63,25 +62,25 @@ def upgrade() -> None:
     op.create_table(
         "supplier",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
     op.create_table(
         "vocabulary",
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
     op.create_table(
         "api_key",
-        sa.Column("key_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("secret_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("key_id", sa.String(length=32), nullable=False),
+        sa.Column("secret_hash", sa.String(length=64), nullable=False),
         sa.Column("supplier_id", sa.Integer(), nullable=True),
         sa.Column("maintainer_id", sa.Integer(), nullable=True),
-        sa.Column("scopes", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("scopes", sa.String(length=200), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
@@ -104,19 +103,19 @@ def upgrade() -> None:
 
     op.create_table(
         "entry",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("licence", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("id", sa.String(length=63), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("licence", sa.String(length=500), nullable=False),
         sa.Column("open_source", sa.Boolean(), nullable=False),
         sa.Column("supplier_id", sa.Integer(), nullable=True),
         sa.Column("document", sa.JSON(), nullable=False),
         sa.Column("head_revision", sa.Integer(), nullable=False),
         sa.Column("published_revision", sa.Integer(), nullable=True),
         sa.Column("pending_revision", sa.Integer(), nullable=True),
-        sa.Column("pending_state", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("pending_state", sa.String(length=20), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
@@ -133,9 +132,9 @@ def upgrade() -> None:
 
     op.create_table(
         "vocabulary_term",
-        sa.Column("vocabulary", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
-        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("vocabulary", sa.String(length=50), nullable=False),
+        sa.Column("id", sa.String(length=63), nullable=False),
+        sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -147,8 +146,8 @@ def upgrade() -> None:
     )
     op.create_table(
         "entry_standard",
-        sa.Column("entry_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
-        sa.Column("standard_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
+        sa.Column("entry_id", sa.String(length=63), nullable=False),
+        sa.Column("standard_id", sa.String(length=63), nullable=False),
         sa.ForeignKeyConstraint(
             ["entry_id"],
             ["entry.id"],
@@ -162,13 +161,13 @@ def upgrade() -> None:
 
     op.create_table(
         "revision",
-        sa.Column("entry_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=False),
+        sa.Column("entry_id", sa.String(length=63), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("document", sa.JSON(), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("proposal_state", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
-        sa.Column("author", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("proposal_state", sa.String(length=20), nullable=True),
+        sa.Column("action", sa.String(length=30), nullable=False),
+        sa.Column("author", sa.String(length=300), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
