@@ -17,12 +17,10 @@ from registry.auth import OPERATOR, Principal
 from registry.db import transaction
 from registry.documents import entries_in, read_file
 from registry.errors import Issue
-from registry.models import Entry, utcnow
 from registry.repository import Repository
-from registry.services import VISIBLE_STATES, EntryService, entry_columns, record_step, set_document
+from registry.services import VISIBLE_STATES, EntryService, publish_document
 from registry.validation import EntryValidator
 from registry.vocabularies import Vocabulary, vocabulary_from_document
-from registry.workflow import State
 
 
 @dataclass
@@ -150,37 +148,16 @@ class Seeder:
                 raise SeedError(errors)
             result.warnings = problems
             for document in documents:
-                self._publish(repo, document, actor, result)
+                outcome = publish_document(
+                    repo, document, actor, "seed", "Loaded from seed content"
+                )
+                if outcome == "created":
+                    result.created += 1
+                elif outcome == "updated":
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
         return result
-
-    def _publish(
-        self, repo: Repository, document: dict[str, Any], actor: Principal, result: SeedResult
-    ) -> None:
-        now = utcnow()
-        entry = repo.entry(document["id"], for_update=True)
-        if entry is not None and entry.document == document and entry.state in VISIBLE_STATES:
-            result.unchanged += 1
-            return
-        if entry is None:
-            entry = Entry(
-                id=document["id"],
-                state=State.PUBLISHED.value,
-                created_at=now,
-                updated_at=now,
-                published_at=now,
-                **entry_columns(document),
-            )
-            repo.add_entry(entry)
-            repo.session.flush()
-            result.created += 1
-        else:
-            set_document(entry, document)
-            if entry.state not in VISIBLE_STATES:
-                entry.state = State.PUBLISHED.value
-            entry.published_at = entry.published_at or now
-            result.updated += 1
-        entry.published_revision = entry.head_revision + 1
-        record_step(repo, entry, document, "seed", actor, "Loaded from seed content")
 
     def export(self) -> dict[str, Any]:
         """Every published entry and the vocabularies, as one document `load` accepts."""

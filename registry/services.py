@@ -449,6 +449,46 @@ def record_step(
     )
 
 
+def publish_document(
+    repo: Repository,
+    document: dict[str, Any],
+    actor: Principal,
+    action: str,
+    reason: str,
+    supplier_id: int | None = None,
+) -> str:
+    """Publish a document with the operator's authority (seed, import); "created",
+    "updated" or "unchanged". The caller has validated it."""
+    now = utcnow()
+    entry = repo.entry(document["id"], for_update=True)
+    if entry is not None and entry.document == document and State(entry.state) in VISIBLE:
+        return "unchanged"
+    outcome = "updated"
+    if entry is None:
+        entry = Entry(
+            id=document["id"],
+            state=State.PUBLISHED.value,
+            supplier_id=supplier_id,
+            created_at=now,
+            updated_at=now,
+            published_at=now,
+            **entry_columns(document),
+        )
+        repo.add_entry(entry)
+        repo.session.flush()
+        outcome = "created"
+    else:
+        set_document(entry, document)
+        if State(entry.state) not in VISIBLE:
+            entry.state = State.PUBLISHED.value
+        entry.published_at = entry.published_at or now
+        if supplier_id is not None:
+            entry.supplier_id = supplier_id
+    entry.published_revision = entry.head_revision + 1
+    record_step(repo, entry, document, action, actor, reason)
+    return outcome
+
+
 def _owns(entry: Entry, principal: Principal | None) -> bool:
     return (
         principal is not None
