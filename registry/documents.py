@@ -37,6 +37,19 @@ def parse_yaml(text: str, source: str = "<text>") -> Any:
         raise DocumentError(f"{source}: YAML nested too deeply") from None
 
 
+def parse_yaml_all(text: str, source: str = "<text>") -> list[Any]:
+    """Every document of a multi-document YAML stream (`---` separated), empty ones dropped."""
+    try:
+        return [d for d in yaml.load_all(text, Loader=_TextDatesLoader) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise DocumentError(f"{source}: YAML nested too deeply") from None
+
+
 def parse_json(text: str | bytes, source: str = "<text>") -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
