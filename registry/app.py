@@ -9,7 +9,9 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
 from registry.api.dependencies import provide_principal, provide_services
+from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
+from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import EXCEPTION_HANDLERS
 from registry.settings import Settings
@@ -40,7 +42,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         services.close()
 
     return Litestar(
-        route_handlers=[EntryController, MetaController, HealthController],
+        route_handlers=[
+            EntryController,
+            DumpController,
+            ImportController,
+            MetaController,
+            HealthController,
+        ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
             "principal": Provide(provide_principal),

@@ -7,10 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from tqdm import tqdm
+
 from registry.auth import OPERATOR
 from registry.db import pending_migrations, upgrade
 from registry.documents import DocumentError, dump_json, dump_yaml, entries_in, read_file
 from registry.errors import RegistryError
+from registry.exports import csv_lines, render_entry
+from registry.importers import FORMATS, importer_for
+from registry.importing import ImportReport, expand, read_files
 from registry.seeding import SeedError, read_source
 from registry.settings import Settings, SettingsError
 from registry.validation import EntryValidator, load_schemas, pointer
@@ -63,8 +68,23 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
 
+    imports = commands.add_parser(
+        "import", help="import files in a foreign format (dry run unless --apply)"
+    )
+    imports.add_argument("--format", required=True, choices=FORMATS)
+    imports.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or glob patterns")
+    imports.add_argument("--apply", action="store_true", help="store the entries (published)")
+    imports.add_argument("--supplier", help="attribute the imported entries to this supplier")
+    imports.add_argument("--verbose", "-v", action="store_true", help="list every warning")
+
     export = commands.add_parser("export", help="every published entry as one document")
-    export.add_argument("--format", choices=("json", "yaml"), default="yaml")
+    export.add_argument(
+        "--format",
+        choices=("json", "yaml", "csv", "publiccode"),
+        default="yaml",
+        help="json/yaml: one document `registry seed` loads back; csv: a row per entry; "
+        "publiccode: one publiccode.yml document per entry, as a YAML stream",
+    )
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     return parser
 
@@ -105,6 +125,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _keys(args, services)
         if args.command == "export":
             return _export(args, services)
+        if args.command == "import":
+            return _import(args, services)
     finally:
         services.close()
     raise CommandError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses
@@ -170,15 +192,79 @@ def _keys(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, services: Services) -> int:
+    importer = importer_for(args.format)
+    files, missing = expand(args.paths, importer.suffixes)
+    for argument in missing:
+        print(f"registry: {argument}: no such file, folder or matching files", file=sys.stderr)
+    if not files:
+        raise CommandError("nothing to import")
+    with tqdm(
+        total=len(files),
+        unit="file",
+        desc=f"import {args.format}",
+        file=sys.stderr,
+        disable=None,
+        leave=False,
+    ) as bar:
+
+        def advance(_: Path) -> None:
+            bar.update(1)
+
+        results = read_files(importer, files, progress=advance)
+        report = services.imports.run(
+            importer, results, apply=args.apply, actor=OPERATOR, supplier=args.supplier
+        )
+    print_import_report(report, verbose=args.verbose, out=sys.stdout)
+    return 1 if report.count("rejected") or missing else 0
+
+
+def print_import_report(report: ImportReport, *, verbose: bool, out: TextIO) -> None:
+    """Rejections and duplicates with their reasons, warnings when asked, then the counts."""
+    for outcome in report.outcomes:
+        if outcome.result in ("rejected", "duplicate"):
+            for message in outcome.messages:
+                print(f"{outcome.result}: {outcome.source}: {message}", file=out)
+    if verbose:
+        for source, message in report.warnings:
+            print(f"warning: {source}: {message}", file=out)
+    counts = ", ".join(f"{n} {name}" for name, n in report.counts.items() if n)
+    mode = "applied" if report.applied else "dry run, nothing stored; --apply to store"
+    hint = "" if verbose or not report.warnings else " (--verbose lists them)"
+    print(
+        f"{report.format}: {report.files} file(s): {counts or 'nothing found'}; "
+        f"{len(report.warnings)} warning(s){hint} ({mode}).",
+        file=out,
+    )
+
+
 def _export(args: argparse.Namespace, services: Services) -> int:
-    data = services.seeder.export()
-    text = dump_json(data) if args.format == "json" else dump_yaml(data)
-    if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"Exported {len(data['entries'])} entries to {args.output}.", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
+    try:
+        count = write_export(services, args.format, out)
+    finally:
+        if args.output:
+            out.close()
+    where = f" to {args.output}" if args.output else ""
+    print(f"Exported {count} entries{where}.", file=sys.stderr)
     return 0
+
+
+def write_export(services: Services, fmt: str, out: TextIO) -> int:
+    """Write every published entry in the format; the number written."""
+    if fmt in ("json", "yaml"):
+        data = services.seeder.export()
+        out.write(dump_json(data) if fmt == "json" else dump_yaml(data))
+        return len(data["entries"])
+    count = 0
+    if fmt == "csv":
+        for count, line in enumerate(csv_lines(services.entries.published())):  # noqa: B007
+            out.write(line)
+        return count
+    for view in services.entries.published():
+        out.write("---\n" + render_entry(view.document, "publiccode"))
+        count += 1
+    return count
 
 
 def validate_files(files: Sequence[Path], settings: Settings, out: TextIO) -> int:

@@ -98,6 +98,17 @@ class Repository:
         ).all()
         return list(rows), int(total)
 
+    def visible_after(self, last_id: str, states: Sequence[str], limit: int) -> list[Entry]:
+        """The next `limit` entries in the given states after `last_id`, in id order."""
+        return list(
+            self.session.exec(
+                select(Entry)
+                .where(col(Entry.state).in_(list(states)), col(Entry.id) > last_id)
+                .order_by(col(Entry.id))
+                .limit(limit)
+            ).all()
+        )
+
     def visible_entries(self, states: Sequence[str], batch: int = 500) -> Iterator[Entry]:
         """Every entry in the given states, in id order, fetched in batches."""
         last = ""

@@ -5,7 +5,7 @@ revision, the change-feed row and the audit row together, so an error leaves not
 half-written.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -149,6 +149,21 @@ class EntryService:
             )
             rows, total = repo.list_entries(chosen, (page - 1) * per_page, per_page)
             return Page([self._view(repo, e, principal) for e in rows], total, page, per_page)
+
+    def published(self, batch: int = 200) -> Iterator[EntryView]:
+        """Every published, deprecated or retired entry in id order, a batch per short
+        read transaction, so memory stays constant and no connection is held between
+        batches."""
+        last = ""
+        while True:
+            with transaction(self.engine, write=False) as session:
+                repo = Repository(session)
+                rows = repo.visible_after(last, VISIBLE_STATES, batch)
+                views = [self._view(repo, e, None) for e in rows]
+            if not views:
+                return
+            yield from views
+            last = views[-1].id
 
     def revisions(self, entry_id: str, principal: Principal | None) -> list[RevisionView]:
         with transaction(self.engine, write=False) as session:

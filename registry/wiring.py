@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 
 from registry.accounts import AccountService
 from registry.db import make_engine
+from registry.importing import ImportService
 from registry.seeding import Seeder
 from registry.services import EntryService
 from registry.settings import Settings
@@ -20,6 +21,7 @@ class Services:
     entries: EntryService
     accounts: AccountService
     seeder: Seeder
+    imports: ImportService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -36,4 +38,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         entries=entries,
         accounts=AccountService(engine),
         seeder=Seeder(engine, validator, entries),
+        imports=ImportService(engine, validator, entries),
     )

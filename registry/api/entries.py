@@ -1,7 +1,7 @@
 """Entries: list, read, create, update, history and workflow actions."""
 
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post, put
@@ -21,6 +21,7 @@ from registry.api.shapes import (
 )
 from registry.auth import require_principal
 from registry.errors import BadRequest
+from registry.exports import ENTRY_FORMATS, render_entry
 from registry.repository import EntryFilter
 from registry.services import MAX_PER_PAGE
 from registry.views import EntryView, Page
@@ -60,6 +61,29 @@ class _ActionBody(Operation):
             required=False,
             description="Why: required for request-changes, reject, deprecate and retire.",
             content={"application/json": OpenAPIMediaType(schema=schema)},
+        )
+
+
+@dataclass
+class _EntryRepresentations(Operation):
+    """GET an entry: the API view by default; `?format=` gives the document as a file."""
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        content = getattr(ok, "content", None)
+        if not isinstance(content, dict) or "application/json" not in content:
+            return
+        view = content["application/json"].schema
+        content["application/json"] = OpenAPIMediaType(
+            schema=Schema(
+                any_of=[
+                    view,
+                    Schema(type=OpenAPIType.OBJECT, description="format=json: the document"),
+                ]
+            )
+        )
+        content["application/yaml"] = OpenAPIMediaType(
+            schema=Schema(type=OpenAPIType.STRING, description="format=yaml or publiccode")
         )
 
 
@@ -171,6 +195,9 @@ class EntryController(Controller):
     @get(
         "/{entry_id:str}",
         summary="Read an entry",
+        description="The API view by default. `format=json`, `yaml` or `publiccode` gives "
+        "the entry document alone, as a file (publiccode.yml for `publiccode`).",
+        operation_class=_EntryRepresentations,
         responses=problems(401, 404),
         sync_to_thread=True,
     )
@@ -180,8 +207,23 @@ class EntryController(Controller):
         services: ServicesDep,
         principal: PrincipalDep,
         entry_id: FromPath[str],
+        fmt: Annotated[
+            Literal["json", "yaml", "publiccode"] | None,
+            QueryParameter(name="format", description="json, yaml or publiccode"),
+        ] = None,
     ) -> Response[EntryOut]:
         view = services.entries.get(entry_id, principal)
+        if fmt is not None:
+            suffix = "publiccode.yml" if fmt == "publiccode" else fmt
+            return Response(
+                cast(EntryOut, render_entry(view.document, fmt)),
+                media_type=ENTRY_FORMATS[fmt],
+                headers={
+                    "ETag": view.etag,
+                    "Vary": "Authorization",
+                    "Content-Disposition": f'inline; filename="{view.id}.{suffix}"',
+                },
+            )
         if_none_match = parse_if_match(request.headers.get("if-none-match")) or []
         if view.etag in if_none_match:
             return Response(cast(EntryOut, None), status_code=304, headers={"ETag": view.etag})

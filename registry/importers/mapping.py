@@ -196,9 +196,9 @@ def licence(raw: Any, warnings: list[str], where: str = "licence") -> tuple[str,
         return report.canonical, None
     key = re.sub(r"[\s_-]+", " ", text.lower()).strip()
     if key in FREE_TEXT_LICENCES:
-        mapped = FREE_TEXT_LICENCES[key]
-        warnings.append(f"{where}: licence name '{text}' mapped to '{mapped}'.")
-        return mapped, None
+        spdx = FREE_TEXT_LICENCES[key]
+        warnings.append(f"{where}: licence name '{text}' mapped to '{spdx}'.")
+        return spdx, None
     warnings.append(
         f"{where}: '{one_line(text, 80)}' is not an SPDX licence; recorded as NOASSERTION "
         "with the original kept."

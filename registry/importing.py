@@ -1,0 +1,328 @@
+"""Import use cases: run an importer over files, validate, find duplicates, report, store.
+
+A dry run (the default) reports what would happen and writes nothing. With `apply`, the
+operator's import publishes entries (each a revision attributed to the import and its
+source file); a supplier's import through the API submits them for review instead.
+A file that fails never stops the others, and running the same import twice changes
+nothing the second time.
+"""
+
+import glob
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from registry.auth import Principal, Scope
+from registry.db import transaction
+from registry.errors import NotFound, RegistryError
+from registry.importers import Importer
+from registry.importers.base import FileResult, Imported, Rejected
+from registry.models import Supplier, utcnow
+from registry.repository import Repository
+from registry.services import VISIBLE_STATES, EntryService, publish_document
+from registry.validation import EntryValidator
+from registry.views import EntryView
+
+#: How many entries one write transaction stores when applying an operator import.
+BATCH = 500
+
+
+@dataclass
+class Outcome:
+    """What happened (or would happen) to one imported item."""
+
+    source: str
+    entry_id: str | None
+    result: str  # created, updated, unchanged, submitted, duplicate, rejected
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "id": self.entry_id,
+            "result": self.result,
+            "messages": self.messages,
+        }
+
+
+@dataclass
+class ImportReport:
+    format: str
+    applied: bool
+    files: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
+
+    def count(self, result: str) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        names = ("created", "updated", "unchanged", "submitted", "duplicate", "rejected")
+        return {name: self.count(name) for name in names}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "applied": self.applied,
+            "files": self.files,
+            "counts": self.counts,
+            "warnings": len(self.warnings),
+            "items": [o.as_dict() for o in self.outcomes],
+        }
+
+
+def expand(paths: Sequence[str], suffixes: tuple[str, ...]) -> tuple[list[Path], list[str]]:
+    """Files named by the arguments (files, folders walked for the format's suffixes, and
+    glob patterns), in a stable order; plus the arguments that matched nothing."""
+    found: list[Path] = []
+    missing: list[str] = []
+    for argument in paths:
+        path = Path(argument)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.name.lower().endswith(suffixes)
+            )
+        elif path.is_file():
+            found.append(path)
+        elif glob.has_magic(argument):
+            matches = sorted(Path(p) for p in glob.glob(argument, recursive=True))
+            files = [p for p in matches if p.is_file()]
+            if files:
+                found.extend(files)
+            else:
+                missing.append(argument)
+        else:
+            missing.append(argument)
+    return list(dict.fromkeys(found)), missing
+
+
+def read_files(
+    importer: Importer, files: Iterable[Path], progress: Callable[[Path], None] | None = None
+) -> Iterator[tuple[str, FileResult]]:
+    """Each file's import result; a file that cannot be read or parsed is one rejection."""
+    for path in files:
+        if progress is not None:
+            progress(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            yield str(path), FileResult(rejected=[Rejected(str(path), f"cannot be read: {exc}")])
+            continue
+        yield str(path), parse_safely(importer, text, str(path))
+
+
+def parse_safely(importer: Importer, text: str, source: str) -> FileResult:
+    try:
+        return importer.parse(text, source)
+    except Exception as exc:  # noqa: BLE001 - one broken file must never stop the others
+        return FileResult(
+            rejected=[Rejected(source, f"the {importer.name} importer failed: {exc!r}")]
+        )
+
+
+def duplicate_keys(document: dict[str, Any]) -> list[str]:
+    """Keys under which two documents describe the same thing.
+
+    The repository URL; else the name with the documentation URL (several APIs of one
+    department often share one documentation page, so the URL alone is not enough);
+    else the name with the owner and kind.
+    """
+    urls = document.get("urls", {})
+    name = " ".join(str(document.get("name", "")).casefold().split())
+    if isinstance(urls.get("repository"), str):
+        return ["repo:" + normalise_url(urls["repository"])]
+    keys = []
+    if isinstance(urls.get("documentation"), str):
+        keys.append(f"doc:{normalise_url(urls['documentation'])}|{name}")
+    owner = " ".join(str(document.get("owner", {}).get("name", "")).casefold().split())
+    keys.append(f"name:{name}|{owner}|{document.get('kind')}")
+    return keys
+
+
+def normalise_url(value: str) -> str:
+    text = value.strip().lower()
+    text = re.sub(r"^https?://(www\.)?", "", text)
+    return re.sub(r"(\.git)?/*$", "", text)
+
+
+class ImportService:
+    def __init__(self, engine: Engine, validator: EntryValidator, entries: EntryService) -> None:
+        self.engine = engine
+        self.validator = validator
+        self.entries = entries
+
+    def run(
+        self,
+        importer: Importer,
+        results: Iterable[tuple[str, FileResult]],
+        *,
+        apply: bool,
+        actor: Principal,
+        supplier: str | None = None,
+    ) -> ImportReport:
+        """Validate and (with `apply`) store what the importer produced."""
+        report = ImportReport(importer.name, apply)
+        accepted = self._check(importer, results, report)
+        if apply and actor.has(Scope.ADMIN):
+            self._publish(importer, accepted, report, actor, supplier)
+        elif apply:
+            self._submit(importer, accepted, report, actor)
+        else:
+            self._preview(accepted, report)
+        return report
+
+    # checking ---------------------------------------------------------------------
+    def _check(
+        self, importer: Importer, results: Iterable[tuple[str, FileResult]], report: ImportReport
+    ) -> list[Imported]:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            vocabularies = self.entries.vocabulary_set(repo)
+            existing = self._existing_keys(repo)
+        accepted: list[Imported] = []
+        seen_ids: dict[str, Imported] = {}
+        seen_keys: dict[str, str] = {}
+        for _, result in results:
+            report.files += 1
+            for rejected in result.rejected:
+                report.outcomes.append(
+                    Outcome(rejected.source, None, "rejected", [rejected.reason])
+                )
+            for item in result.entries:
+                report.warnings.extend((item.source, w) for w in item.warnings)
+                problems = self.validator.validate(item.document, vocabularies).errors
+                entry_id = item.document.get("id") if isinstance(item.document, dict) else None
+                if problems:
+                    messages = [f"{i.path or '/'}: {i.message}" for i in problems]
+                    report.outcomes.append(Outcome(item.source, entry_id, "rejected", messages))
+                    continue
+                assert isinstance(entry_id, str)
+                if entry_id in seen_ids:
+                    same = seen_ids[entry_id].document == item.document
+                    note = "an exact duplicate of" if same else "the same source key as"
+                    report.outcomes.append(
+                        Outcome(
+                            item.source,
+                            entry_id,
+                            "duplicate",
+                            [f"{note} {seen_ids[entry_id].source}"],
+                        )
+                    )
+                    continue
+                clash = next(
+                    (
+                        (key, other)
+                        for key in duplicate_keys(item.document)
+                        for other in [seen_keys.get(key) or existing.get(key)]
+                        if other is not None and other != entry_id
+                    ),
+                    None,
+                )
+                if clash is not None:
+                    key, other = clash
+                    what = "repository" if key.startswith("repo:") else "name and owner"
+                    report.outcomes.append(
+                        Outcome(
+                            item.source,
+                            entry_id,
+                            "duplicate",
+                            [f"same {what} as the entry '{other}'; not imported twice"],
+                        )
+                    )
+                    continue
+                seen_ids[entry_id] = item
+                for key in duplicate_keys(item.document):
+                    seen_keys.setdefault(key, entry_id)
+                accepted.append(item)
+        return accepted
+
+    def _existing_keys(self, repo: Repository) -> dict[str, str]:
+        keys: dict[str, str] = {}
+        for entry in repo.visible_entries(VISIBLE_STATES):
+            for key in duplicate_keys(entry.document):
+                keys.setdefault(key, entry.id)
+        return keys
+
+    # storing ----------------------------------------------------------------------
+    def _preview(self, accepted: list[Imported], report: ImportReport) -> None:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            for item in accepted:
+                entry = repo.entry(item.document["id"])
+                if entry is None:
+                    result = "created"
+                elif entry.document == item.document and entry.state in VISIBLE_STATES:
+                    result = "unchanged"
+                else:
+                    result = "updated"
+                report.outcomes.append(Outcome(item.source, item.document["id"], result))
+
+    def _publish(
+        self,
+        importer: Importer,
+        accepted: list[Imported],
+        report: ImportReport,
+        actor: Principal,
+        supplier: str | None,
+    ) -> None:
+        supplier_id = self._supplier_id(supplier, actor) if supplier else None
+        for start in range(0, len(accepted), BATCH):
+            with transaction(self.engine) as session:
+                repo = Repository(session)
+                for item in accepted[start : start + BATCH]:
+                    result = publish_document(
+                        repo,
+                        item.document,
+                        actor,
+                        "import",
+                        f"Imported from {item.source} ({importer.name})",
+                        supplier_id,
+                    )
+                    report.outcomes.append(Outcome(item.source, item.document["id"], result))
+
+    def _supplier_id(self, name: str, actor: Principal) -> int:
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            supplier = repo.supplier_by_name(name)
+            if supplier is None:
+                supplier = Supplier(name=name, created_at=utcnow())
+                repo.add(supplier)
+                repo.audit(actor.label, "supplier.create", None, {"supplier": name})
+            assert supplier.id is not None
+            return supplier.id
+
+    def _submit(
+        self, importer: Importer, accepted: list[Imported], report: ImportReport, actor: Principal
+    ) -> None:
+        """A supplier's import: new entries become submissions, changes to its own entries
+        become proposals; each entry in its own transaction."""
+        for item in accepted:
+            entry_id = item.document["id"]
+            reason = f"Imported from {item.source} ({importer.name})"
+            try:
+                current = self._current(entry_id, actor)
+                if current is None:
+                    self.entries.create(item.document, actor, reason)
+                elif current.document == item.document and current.pending is None:
+                    report.outcomes.append(Outcome(item.source, entry_id, "unchanged"))
+                    continue
+                else:
+                    self.entries.update(entry_id, item.document, actor, [current.etag], reason)
+                self.entries.act(entry_id, "submit", actor, reason)
+            except RegistryError as exc:
+                report.outcomes.append(Outcome(item.source, entry_id, "rejected", [exc.detail]))
+                continue
+            report.outcomes.append(Outcome(item.source, entry_id, "submitted"))
+
+    def _current(self, entry_id: str, actor: Principal) -> EntryView | None:
+        try:
+            return self.entries.get(entry_id, actor)
+        except NotFound:
+            return None
