@@ -35,6 +35,9 @@ def parse_yaml(text: str, source: str = "<text>") -> Any:
         raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
     except RecursionError:
         raise DocumentError(f"{source}: YAML nested too deeply") from None
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        # A tagged value the safe constructor cannot build, e.g. `!!int abc`.
+        raise DocumentError(f"{source}: not valid YAML: {exc}") from None
 
 
 def parse_yaml_all(text: str, source: str = "<text>") -> list[Any]:
@@ -48,6 +51,8 @@ def parse_yaml_all(text: str, source: str = "<text>") -> list[Any]:
         raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
     except RecursionError:
         raise DocumentError(f"{source}: YAML nested too deeply") from None
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise DocumentError(f"{source}: not valid YAML: {exc}") from None
 
 
 def parse_json(text: str | bytes, source: str = "<text>") -> Any:

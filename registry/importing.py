@@ -189,8 +189,9 @@ class ImportService:
         accepted: list[Imported] = []
         seen_ids: dict[str, Imported] = {}
         seen_keys: dict[str, str] = {}
-        for _, result in results:
+        for name, result in results:
             report.files += 1
+            report.warnings.extend((name, w) for w in result.warnings)
             for rejected in result.rejected:
                 report.outcomes.append(
                     Outcome(rejected.source, None, "rejected", [rejected.reason])

@@ -166,6 +166,11 @@ class Repository:
             ).all()
         )
 
+    def last_change(self) -> int:
+        """The newest change-feed sequence number (0 for an empty feed)."""
+        newest = self.session.exec(select(func.max(Change.seq))).one()
+        return int(newest or 0)
+
     def audit(self, actor: str, action: str, entry_id: str | None, detail: dict[str, Any]) -> None:
         self.session.add(
             AuditEvent(

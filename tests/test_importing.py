@@ -15,7 +15,7 @@ class ListImporter:
     """A test format: a JSON list of entry documents; items without `id` are rejected."""
 
     name = "publiccode"
-    suffixes = (".json",)
+    suffixes: tuple[str, ...] = (".json",)
 
     def parse(self, text: str, source: str) -> FileResult:
         result = FileResult()

@@ -33,6 +33,8 @@ class FileResult:
 
     entries: list[Imported] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    #: Notes about the file as a whole, such as parts skipped on purpose.
+    warnings: list[str] = field(default_factory=list)
 
 
 class Importer(Protocol):

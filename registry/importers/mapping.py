@@ -8,6 +8,7 @@ import hashlib
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from registry.licences import NO_ASSERTION, analyse
 
@@ -18,6 +19,13 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9 .+#&/-]{0,49}$")
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u2028\u2029]")
 _ODS = re.compile(r"^[A-Z0-9]{3,10}$")
+_URL_PARTS = re.compile(r"^(https?://[^/?#]*)([^#]*)(#.*)?$", re.DOTALL | re.IGNORECASE)
+_AUTHORITY = re.compile(
+    r"^https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_~%!$&'()*+,;=]+)(:[0-9]*)?$", re.IGNORECASE
+)
+_URL_SAFE = "/?:@!$&'()*+,;=-._~%"
+_SCP_LIKE = re.compile(r"^git@(?P<host>[^:/\s]+):(?P<path>[^\s]+)$")
+_USER_INFO = re.compile(r"^(https?://)[^/@\s]+@")
 
 #: Free-text licence names seen in real data, mapped to SPDX expressions. Keys are
 #: lower case with runs of spaces, hyphens and underscores collapsed to one space.
@@ -55,6 +63,15 @@ FREE_TEXT_LICENCES = {
     "european union public licence 1.2": "EUPL-1.2",
     "eupl 1.2": "EUPL-1.2",
     "eupl v1.2": "EUPL-1.2",
+    # Spellings seen in code.json inventories.
+    "gpl.v3": "GPL-3.0-only",
+    "gpl3": "GPL-3.0-only",
+    "gpl3.0": "GPL-3.0-only",
+    "gpl 3.0": "GPL-3.0-only",
+    "gnu general public license v3.0": "GPL-3.0-only",
+    "gnu general public license v2.0": "GPL-2.0-only",
+    "cc0 1.0 universal": "CC0-1.0",
+    'bsd 2 clause "simplified" license': "BSD-2-Clause",
 }
 
 
@@ -117,21 +134,80 @@ def summary_from(*candidates: Any) -> str | None:
 
 
 def url(value: Any, warnings: list[str] | None = None, where: str = "") -> str | None:
-    """An absolute http(s) URL, or None. A bare domain gets https:// (with a warning)."""
+    """An absolute http(s) URL the entry schema accepts, or None (with a warning).
+
+    A bare domain gets https://; characters a URI cannot hold (`{`, `|`, spaces,
+    non-ASCII …) are percent-encoded; a URL with an invalid host is left out.
+    """
+    notes: list[str] = []
+    address = _absolute(value, notes, where)
+    fixed = _encoded_url(address, notes, where) if address else None
+    if warnings is not None:
+        warnings.extend(notes)
+    return fixed
+
+
+def _absolute(value: Any, notes: list[str], where: str) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.match(r"^https?://", text, re.IGNORECASE):
+        return text
+    if _BARE_DOMAIN.match(text):
+        notes.append(f"{where}: '{text}' has no scheme; https:// was assumed.")
+        return f"https://{text}"
+    notes.append(f"{where}: '{one_line(text, 80)}' is not an http(s) URL; left out.")
+    return None
+
+
+def _encoded_url(address: str, notes: list[str], where: str) -> str | None:
+    parts = _URL_PARTS.match(address)
+    if parts is None or not _AUTHORITY.match(parts.group(1)):
+        notes.append(f"{where}: '{one_line(address, 80)}' has an invalid host; left out.")
+        return None
+    fixed = parts.group(1) + _percent(parts.group(2))
+    if parts.group(3):
+        fixed += "#" + _percent(parts.group(3)[1:])
+    if len(fixed) > 2000:
+        notes.append(f"{where}: '{one_line(address, 80)}' is too long; left out.")
+        return None
+    if fixed != address:
+        notes.append(
+            f"{where}: '{one_line(address, 80)}' held characters a URL cannot; "
+            "they were percent-encoded."
+        )
+    return fixed if _URL.match(fixed) else None
+
+
+def _percent(text: str) -> str:
+    return re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", quote(text, safe=_URL_SAFE))
+
+
+def repository_url(value: Any, warnings: list[str], where: str) -> str | None:
+    """A repository URL in one spelling: https, no account, no trailing slash, no `.git`."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text:
-        return None
-    if _URL.match(text) and len(text) <= 2000:
-        return text
-    if _BARE_DOMAIN.match(text):
-        if warnings is not None:
-            warnings.append(f"{where}: '{text}' has no scheme; https:// was assumed.")
-        return f"https://{text}"
-    if warnings is not None:
-        warnings.append(f"{where}: '{one_line(text, 80)}' is not an http(s) URL; left out.")
-    return None
+    scp = _SCP_LIKE.match(text)
+    if scp:
+        text = f"https://{scp['host']}/{scp['path']}"
+    elif text.startswith("git://"):
+        text = "https://" + text.removeprefix("git://")
+    text = _USER_INFO.sub(r"\1", text)  # "https://someone@host/…": the account is no part of it
+    text = text.rstrip("/").removesuffix(".git").rstrip("/")
+    return url(text, warnings, where)
+
+
+def type_name(value: Any) -> str:
+    """A JSON type in words, for messages: "an object", "a number" …"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def email(value: Any) -> str | None:
