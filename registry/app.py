@@ -1,5 +1,6 @@
 """`create_app(settings)`: the composition root, the only place that wires the layers."""
 
+import logging
 from typing import Any
 
 from litestar import Litestar, Response
@@ -8,16 +9,18 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
-from registry.api.dependencies import provide_principal, provide_services
+from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
 from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import EXCEPTION_HANDLERS
+from registry.api.search import SearchController
 from registry.settings import Settings
 from registry.wiring import Services, build_services
 
 API_VERSION = "1.0.0"
+log = logging.getLogger("registry.app")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -37,13 +40,21 @@ def _security_headers(response: Response[Any]) -> Response[Any]:
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
     """The web application: JSON API (and, from the catalogue package, the pages)."""
     services = services or build_services(settings)
+    search = services.open_search()
+
+    def on_startup() -> None:
+        outcome = search.feeder.ensure_fresh(search.recreated)
+        log.info("Search index %s: %s", settings.effective_index_dir, outcome)
+        search.feeder.start(settings.search_poll_seconds)
 
     def on_shutdown() -> None:
+        search.close()
         services.close()
 
     return Litestar(
         route_handlers=[
             EntryController,
+            SearchController,
             DumpController,
             ImportController,
             MetaController,
@@ -51,12 +62,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
+            "search": Provide(provide_search, sync_to_thread=False),
             "principal": Provide(provide_principal),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=_security_headers,
+        on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"services": services}),
+        state=State({"services": services, "search": search}),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
         openapi_config=OpenAPIConfig(

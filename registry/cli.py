@@ -17,6 +17,7 @@ from registry.exports import csv_lines, render_entry
 from registry.importers import FORMATS, importer_for
 from registry.importing import ImportReport, expand, read_files
 from registry.seeding import SeedError, read_source
+from registry.services import VISIBLE_STATES
 from registry.settings import Settings, SettingsError
 from registry.validation import EntryValidator, load_schemas, pointer
 from registry.vocabularies import VocabularySet
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--supplier", help="attribute the imported entries to this supplier")
     imports.add_argument("--verbose", "-v", action="store_true", help="list every warning")
 
+    commands.add_parser("reindex", help="rebuild this instance's search index from the database")
+
     export = commands.add_parser("export", help="every published entry as one document")
     export.add_argument(
         "--format",
@@ -127,6 +130,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _export(args, services)
         if args.command == "import":
             return _import(args, services)
+        if args.command == "reindex":
+            return _reindex(services)
     finally:
         services.close()
     raise CommandError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses
@@ -189,6 +194,25 @@ def _keys(args: argparse.Namespace, services: Services) -> int:
     )
     print("Store it now; it is not shown again:", file=sys.stderr)
     print(issued.token)
+    return 0
+
+
+def _reindex(services: Services) -> int:
+    search = services.open_search()
+    try:
+        total = services.entries.health()["entries"]
+        expected = sum(n for state, n in total.items() if state in VISIBLE_STATES)
+        with tqdm(
+            total=expected, unit="entry", desc="reindex", file=sys.stderr, disable=None, leave=False
+        ) as bar:
+
+            def advance(done: int) -> None:
+                bar.update(done - bar.n)
+
+            count = search.feeder.rebuild(progress=advance)
+    finally:
+        search.close()
+    print(f"Rebuilt the search index in {services.settings.effective_index_dir}: {count} entries.")
     return 0
 
 

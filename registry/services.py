@@ -6,6 +6,7 @@ half-written.
 """
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,7 @@ from registry.errors import (
 from registry.licences import analyse
 from registry.models import Entry, Revision, Supplier, utcnow
 from registry.repository import EntryFilter, Repository
+from registry.search import SearchIndex, Similar
 from registry.validation import EntryValidator, Report
 from registry.views import EntryView, Page, PendingView, RevisionView, iso
 from registry.vocabularies import ALL_VOCABULARIES, Term, Vocabulary, VocabularySet
@@ -55,6 +57,24 @@ class EntryService:
     def __init__(self, engine: Engine, validator: EntryValidator) -> None:
         self.engine = engine
         self.validator = validator
+        #: Set when this process has a search index: submissions then list similar entries.
+        self.search: SearchIndex | None = None
+
+    def similar_to(self, document: dict[str, Any], exclude: str | None = None) -> list[Similar]:
+        """Published entries whose name, aliases or summary closely match the document."""
+        if self.search is None:
+            return []
+        return self.search.similar(document, limit=5, exclude=exclude)
+
+    def _with_similar(self, view: EntryView) -> EntryView:
+        """The view listing similar published entries, for the one under review."""
+        document = (
+            view.pending.document if view.pending and view.pending.document else view.document
+        )
+        found = self.similar_to(document, exclude=view.id)
+        return replace(
+            view, similar=[{"id": s.id, "name": s.name, "score": round(s.score, 3)} for s in found]
+        )
 
     # reading ------------------------------------------------------------------------
     def vocabulary_set(self, repo: Repository) -> VocabularySet:
@@ -122,7 +142,13 @@ class EntryService:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
             entry = self._readable(repo, entry_id, principal)
-            return self._view(repo, entry, principal)
+            view = self._view(repo, entry, principal)
+        under_review = view.state == State.SUBMITTED.value or (
+            view.pending is not None and view.pending.state == State.SUBMITTED.value
+        )
+        if under_review and principal is not None and principal.has(Scope.REVIEW):
+            return self._with_similar(view)
+        return view
 
     def list_entries(
         self,
@@ -207,7 +233,8 @@ class EntryService:
             repo.add_entry(entry)
             session.flush()
             record_step(repo, entry, document, "create", actor, reason)
-            return self._view(repo, entry, actor, report.warnings)
+            view = self._view(repo, entry, actor, report.warnings)
+        return self._with_similar(view)
 
     def update(
         self,
@@ -291,7 +318,8 @@ class EntryService:
                 self._act_on_proposal(repo, entry, action, actor, reason)
             else:
                 self._act_on_entry(repo, entry, action, actor, reason)
-            return self._view(repo, entry, actor)
+            view = self._view(repo, entry, actor)
+        return self._with_similar(view) if action is Action.SUBMIT else view
 
     def _act_on_entry(
         self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str

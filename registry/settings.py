@@ -25,6 +25,8 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
     ("REGISTRY_SEED_DIR", "./seed", "Folder of seed entries and vocabularies."),
     ("REGISTRY_MAX_BODY_BYTES", "1048576", "Largest request body accepted; larger ones get 413."),
     ("REGISTRY_DEBUG", "false", "Show tracebacks in 500 responses (never in production)."),
+    ("REGISTRY_INDEX_DIR", "<data dir>/index", "This instance's own search index folder."),
+    ("REGISTRY_SEARCH_POLL_SECONDS", "0.25", "How often the change feed is read into the index."),
 )
 
 
@@ -44,6 +46,17 @@ class Settings:
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     max_body_bytes: int = 1024 * 1024
     debug: bool = False
+    index_dir: Path | None = None
+    search_poll_seconds: float = 0.25
+
+    @property
+    def effective_index_dir(self) -> Path:
+        """The configured index folder, or `index` under the data folder."""
+        return self.index_dir or self.data_dir / "index"
+
+    @property
+    def synonyms_file(self) -> Path:
+        return self.seed_dir / "synonyms.yaml"
 
     @property
     def effective_database_url(self) -> str:
@@ -63,6 +76,8 @@ class Settings:
             seed_dir=Path(env.get("REGISTRY_SEED_DIR", str(PROJECT_ROOT / "seed"))),
             max_body_bytes=_integer(env, "REGISTRY_MAX_BODY_BYTES", 1024 * 1024, low=1024),
             debug=_boolean(env, "REGISTRY_DEBUG"),
+            index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
+            search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
         )
 
 
@@ -78,6 +93,19 @@ def _integer(
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
     if value < low or (high is not None and value > high):
         raise SettingsError(f"{name} must be between {low} and {high or 'any'}, not {value}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0.01 <= value <= 3600:
+        raise SettingsError(f"{name} must be between 0.01 and 3600 seconds, not {value}")
     return value
 
 

@@ -38,6 +38,8 @@ class EntryView:
     allowed_actions: list[str] = field(default_factory=list)
     pending: PendingView | None = None
     warnings: list[dict[str, str]] = field(default_factory=list)
+    #: Published entries that look like this one (on submission, and for reviewers).
+    similar: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -54,6 +56,7 @@ class EntryView:
             "allowed_actions": self.allowed_actions,
             "pending": None,
             "warnings": self.warnings,
+            "similar": self.similar,
             "document": self.document,
         }
         if self.pending is not None:

@@ -7,10 +7,31 @@ from sqlalchemy import Engine
 from registry.accounts import AccountService
 from registry.db import make_engine
 from registry.importing import ImportService
+from registry.indexing import IndexFeeder
+from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
 from registry.seeding import Seeder
 from registry.services import EntryService
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
+
+
+@dataclass(frozen=True)
+class Search:
+    """This instance's own index and the feeder that keeps it in step with the database."""
+
+    index: SearchIndex
+    feeder: IndexFeeder
+    recreated: bool
+
+    def query(self, query: SearchQuery) -> SearchResult:
+        """Search, after applying any changes not yet in the index: a client sees its own
+        writes at once; other instances' writes arrive within one poll anyway."""
+        self.feeder.catch_up()
+        return self.index.search(query)
+
+    def close(self) -> None:
+        self.feeder.stop()
+        self.index.close()
 
 
 @dataclass(frozen=True)
@@ -22,6 +43,15 @@ class Services:
     accounts: AccountService
     seeder: Seeder
     imports: ImportService
+
+    def open_search(self) -> Search:
+        """Open (or create) the index under the settings' index folder; the entry service
+        then lists similar entries on submission."""
+        index = WhooshIndex(
+            self.settings.effective_index_dir, Synonyms.load(self.settings.synonyms_file)
+        )
+        self.entries.search = index
+        return Search(index, IndexFeeder(self.engine, index), index.recreated)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -9,7 +9,12 @@ from litestar.di import NamedDependency
 
 from registry.auth import Principal
 from registry.errors import Unauthenticated
-from registry.wiring import Services
+from registry.wiring import Search, Services
+
+
+def provide_search(state: State) -> Search:
+    search: Search = state.search
+    return search
 
 
 def provide_services(state: State) -> Services:
@@ -30,4 +35,5 @@ async def provide_principal(request: Request[Any, Any, Any], state: State) -> Pr
 
 
 ServicesDep = NamedDependency[Services]
+SearchDep = NamedDependency[Search]
 PrincipalDep = NamedDependency[Principal | None]

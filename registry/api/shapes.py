@@ -30,6 +30,12 @@ class PendingOut(TypedDict):
     document: dict[str, Any] | None
 
 
+class SimilarOut(TypedDict):
+    id: str
+    name: str
+    score: float
+
+
 class EntryOut(TypedDict):
     id: str
     state: str
@@ -44,6 +50,7 @@ class EntryOut(TypedDict):
     allowed_actions: list[str]
     pending: PendingOut | None
     warnings: list[dict[str, str]]
+    similar: list[SimilarOut]
     document: dict[str, Any]
 
 

@@ -151,6 +151,9 @@ def _absolute(value: Any, notes: list[str], where: str) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if len(text) > 2000:  # before any regex: a pathological string must stay cheap
+        notes.append(f"{where}: '{one_line(text, 80)}' is too long for a URL; left out.")
+        return None
     if re.match(r"^https?://", text, re.IGNORECASE):
         return text
     if _BARE_DOMAIN.match(text):

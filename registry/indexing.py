@@ -1,0 +1,187 @@
+"""Keeps a search index in step with the database by following the change feed.
+
+The database is the truth; each process applies the feed to its own index. A poll reads
+the changes after the index's high-water mark, collapses them to the entries they touch,
+reads each entry's *current* state (so order within the batch does not matter), and
+applies them in one writer commit that also stores the new mark.
+
+On PostgreSQL a sequence number can become visible out of order (a transaction that took
+its number earlier commits later). So the mark only advances over a contiguous run of
+numbers; entries after a gap are applied anyway (applying is idempotent), and a gap that
+stays open longer than GAP_TIMEOUT (a rolled-back transaction's number) is given up on.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from sqlalchemy import Engine
+
+from registry.db import transaction
+from registry.models import Entry
+from registry.repository import Repository
+from registry.search import IndexedEntry, SearchIndex
+from registry.views import iso
+from registry.workflow import VISIBLE
+
+log = logging.getLogger("registry.indexing")
+
+VISIBLE_STATES = sorted(s.value for s in VISIBLE)
+#: How long an unfilled gap in the sequence holds the mark back.
+GAP_TIMEOUT = 30.0
+#: Changes read per poll.
+BATCH = 2000
+
+
+def indexed(entry: Entry, standard_names: dict[str, str]) -> IndexedEntry:
+    """What the index stores for one entry."""
+    references = [s.get("id") for s in entry.document.get("standards", []) if isinstance(s, dict)]
+    return IndexedEntry(
+        id=entry.id,
+        document=entry.document,
+        state=entry.state,
+        open_source=entry.open_source,
+        updated_at=iso(entry.updated_at) or "",
+        standard_names={r: standard_names[r] for r in references if r in standard_names},
+    )
+
+
+class IndexFeeder:
+    """Applies the change feed to one SearchIndex; safe to call from several threads."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        index: SearchIndex,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.index = index
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._gap_seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # one step -----------------------------------------------------------------------
+    def catch_up(self) -> int:
+        """Apply every change after the mark; the number of entries touched."""
+        touched = 0
+        with self._lock:
+            while True:
+                applied, more = self._step()
+                touched += applied
+                if not more:
+                    return touched
+
+    def _step(self) -> tuple[int, bool]:
+        mark = self.index.high_water()
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            changes = repo.changes_after(mark, BATCH)
+            if not changes:
+                return 0, False
+            seqs = [c.seq or 0 for c in changes]
+            new_mark = self._advance(mark, seqs)
+            ids = list(dict.fromkeys(c.entry_id for c in changes))
+            standard_names = repo.standards_by_id(VISIBLE_STATES)
+            upserts, deletes = self._collect(repo, ids, standard_names)
+        self.index.apply(upserts, deletes, new_mark)
+        # Entries after a gap were applied but the mark stays before the gap; stop this
+        # round there so they are not re-read in a tight loop.
+        return len(ids), new_mark == seqs[-1] and len(changes) == BATCH
+
+    def _advance(self, mark: int, seqs: Sequence[int]) -> int:
+        """The highest number reachable from `mark` without crossing an open gap."""
+        now = self.clock()
+        current = mark
+        for seq in seqs:
+            if seq == current + 1:
+                current = seq
+                continue
+            missing = range(current + 1, seq)
+            first_seen = min(self._gap_seen.setdefault(m, now) for m in missing)
+            if now - first_seen < GAP_TIMEOUT:
+                break
+            log.warning(
+                "Change numbers %s-%s never appeared; skipping them", missing[0], missing[-1]
+            )
+            current = seq
+        self._gap_seen = {m: t for m, t in self._gap_seen.items() if m > current}
+        return current
+
+    def _collect(
+        self, repo: Repository, ids: Iterable[str], standard_names: dict[str, str]
+    ) -> tuple[list[IndexedEntry], list[str]]:
+        upserts: list[IndexedEntry] = []
+        deletes: list[str] = []
+        for entry_id in ids:
+            entry = repo.entry(entry_id)
+            if entry is not None and entry.state in VISIBLE_STATES:
+                upserts.append(indexed(entry, standard_names))
+            else:
+                deletes.append(entry_id)
+        return upserts, deletes
+
+    # rebuilding ---------------------------------------------------------------------
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the index from the database; the number of entries indexed."""
+        with self._lock:
+            with transaction(self.engine, write=False) as session:
+                repo = Repository(session)
+                mark = repo.last_change()
+            count = [0]
+
+            def counted() -> Iterator[IndexedEntry]:
+                for entry in self._visible():
+                    count[0] += 1
+                    yield entry
+
+            self.index.rebuild(counted(), mark, progress)
+            return count[0]
+
+    def _visible(self) -> Iterator[IndexedEntry]:
+        last = ""
+        while True:
+            with transaction(self.engine, write=False) as session:
+                repo = Repository(session)
+                names = repo.standards_by_id(VISIBLE_STATES)
+                rows = repo.visible_after(last, VISIBLE_STATES, 500)
+                batch = [indexed(e, names) for e in rows]
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1].id
+
+    def ensure_fresh(self, recreated: bool) -> str:
+        """Bring the index up to date at start-up: rebuild when it was recreated or is
+        ahead of this database (it belongs to another one), else catch up."""
+        with transaction(self.engine, write=False) as session:
+            last = Repository(session).last_change()
+        if recreated or self.index.high_water() > last:
+            return f"rebuilt ({self.rebuild()} entries)"
+        return f"caught up ({self.catch_up()} entries changed)"
+
+    # following ----------------------------------------------------------------------
+    def start(self, interval: float = 0.25) -> None:
+        """Follow the feed in a background thread until `stop`."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def follow() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.catch_up()
+                except Exception:
+                    log.exception("Applying the change feed failed; will retry")
+
+        self._thread = threading.Thread(target=follow, name="index-feeder", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

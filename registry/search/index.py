@@ -1,0 +1,305 @@
+"""`WhooshIndex`: the search index in a folder, kept in step with the change feed.
+
+The index is a cache that can always be rebuilt from the database (Whoosh never calls
+fsync), so anything wrong with the folder (missing, another schema version, other
+spelling pairs, damaged files) is answered by recreating it empty with high-water mark 0;
+`recreated` tells the caller to rebuild.
+
+Searches run on a snapshot (a searcher and its in-memory data) that stays valid until no
+search uses it, so `apply` in one thread never closes a reader under a search in another.
+"""
+
+import gc
+import logging
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.reading import ReaderClosed
+from whoosh.writing import CLEAR
+
+from registry.search.analysis import Normaliser
+from registry.search.model import IndexedEntry, SearchQuery, SearchResult, Similar
+from registry.search.query import SynonymTable
+from registry.search.schema import (
+    META_ID,
+    SCHEMA_VERSION,
+    build_schema,
+    fields_for,
+    meta_fields,
+)
+from registry.search.searching import search
+from registry.search.similar import similar
+from registry.search.snapshot import Segment, Snapshot
+from registry.search.synonyms import Synonyms
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+INDEX_NAME = "MAIN"
+LOCK_TIMEOUT = 30.0
+PROGRESS_EVERY = 500
+CHECK_INTERVAL = 1.0
+
+
+class WhooshIndex:
+    """The registry's search index, stored by Whoosh in `folder`."""
+
+    def __init__(
+        self,
+        folder: Path,
+        synonyms: Synonyms,
+        lock_timeout: float = LOCK_TIMEOUT,
+        check_interval: float = CHECK_INTERVAL,
+    ) -> None:
+        """Open the index in `folder`, or create it there (see `recreated`).
+
+        `lock_timeout`: seconds a commit waits for another process's writer.
+        `check_interval`: seconds between checks for commits by other processes.
+        """
+        self.folder = Path(folder)
+        self.synonyms = synonyms
+        self.lock_timeout = lock_timeout
+        self.check_interval = check_interval
+        self.fingerprint = f"v{SCHEMA_VERSION}:{synonyms.spelling_fingerprint()}"
+        self.normaliser = Normaliser(synonyms.spellings)
+        self.synonym_table = SynonymTable(synonyms.groups, self.normaliser)
+        self._lock = threading.Lock()  # guards the current snapshot
+        self._segments_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._segments: dict[str, Segment] = {}
+        self._current: Snapshot | None = None
+        self._stale = False
+        self._checked = 0.0
+        self._closed = False
+        self._recreated = False
+        self._ix: Any = None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._open_existing():
+            self._recreate()
+
+    def _open_existing(self) -> bool:
+        """Open the index already in the folder; False when there is none that can be used."""
+        if not any(self.folder.glob(f"_{INDEX_NAME}_*.toc")):
+            log.info("Creating a search index in %s", self.folder)
+            return False
+        # Whoosh leaves files open when it fails on damaged ones: collect them here rather
+        # than let a ResourceWarning surface later, far from the cause.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                self._ix = whoosh_index.open_dir(str(self.folder), indexname=INDEX_NAME)
+                self._current = self._open_snapshot()
+                if self._current.meta.get("fingerprint") != self.fingerprint:
+                    raise ValueError("built by another schema version or spelling list")
+                return True
+            except Exception as exc:  # noqa: BLE001 - damaged files raise anything from pickle to zlib
+                # A string, not the exception: its traceback would keep the files open.
+                problem = f"{type(exc).__name__}: {exc}"
+                log.warning("Recreating the search index in %s: %s", self.folder, problem)
+            finally:
+                gc.collect()
+        return False
+
+    @property
+    def recreated(self) -> bool:
+        """True when the constructor found no usable index and created an empty one."""
+        return self._recreated
+
+    # Reading
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self._read(lambda s: search(s, query, self.normaliser, self.synonym_table))
+
+    def similar(
+        self, document: Mapping[str, Any], limit: int = 5, exclude: str | None = None
+    ) -> list[Similar]:
+        return self._read(lambda s: similar(s, self.normaliser, document, limit, exclude))
+
+    def high_water(self) -> int:
+        """The last change-feed sequence applied, as committed inside the index."""
+        return self._read(lambda s: s.high_water)
+
+    def count(self) -> int:
+        """Entries in the index, whatever their state."""
+        return self._read(lambda s: s.count)
+
+    # Writing
+
+    def apply(
+        self, upserts: Sequence[IndexedEntry], deletes: Sequence[str], high_water: int
+    ) -> None:
+        """Delete, then (re)add, in one writer commit that also records `high_water`.
+
+        An id both deleted and upserted ends up present; of several upserts of one id the
+        last wins. TimeoutError when another process holds the writer lock too long.
+        """
+        latest = {entry.id: entry for entry in upserts}
+        with self._write_lock:
+            self._check_open()
+            writer = self._writer()
+            try:
+                with writer.searcher() as searcher:
+                    for entry_id in {*deletes, *latest, META_ID}:
+                        writer.delete_by_term("id", entry_id, searcher=searcher)
+                for entry in latest.values():
+                    writer.add_document(**fields_for(entry))
+                writer.add_document(**meta_fields(high_water, self.fingerprint))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            self._replace_snapshot()
+
+    def rebuild(
+        self,
+        entries: Iterable[IndexedEntry],
+        high_water: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Replace every document in one commit; searches see the old index until then.
+
+        `progress` is called with the number of entries indexed so far, every
+        `PROGRESS_EVERY` entries and once at the end. Repeated ids after the first are
+        skipped. If `entries` raises, the old index is left as it was.
+        """
+        with self._write_lock:
+            self._check_open()
+            writer = self._writer(limitmb=128)
+            seen: set[str] = set()
+            try:
+                for entry in entries:
+                    if entry.id in seen:
+                        continue
+                    seen.add(entry.id)
+                    writer.add_document(**fields_for(entry))
+                    if progress is not None and len(seen) % PROGRESS_EVERY == 0:
+                        progress(len(seen))
+                writer.add_document(**meta_fields(high_water, self.fingerprint))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(mergetype=CLEAR)
+            self._replace_snapshot()
+        if progress is not None:
+            progress(len(seen))
+
+    def close(self) -> None:
+        with self._write_lock, self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._current is not None:
+                self._retire(self._current)
+                self._current = None
+            self._ix.close()
+
+    def _writer(self, **options: Any) -> Any:
+        try:
+            return self._ix.writer(timeout=self.lock_timeout, **options)
+        except LockError:
+            raise TimeoutError(
+                f"the search index in {self.folder} is locked by another writer"
+            ) from None
+
+    # Snapshots
+
+    def _read(self, action: Callable[[Snapshot], T]) -> T:
+        for attempt in (1, 2):
+            with self._lock:
+                self._check_open()
+                snapshot = self._fresh()
+                snapshot.users += 1
+            try:
+                return action(snapshot)
+            except ReaderClosed:
+                # Not expected (snapshots close only when unused), but cheap to survive.
+                if attempt == 2:
+                    raise
+                self._mark_stale()
+            finally:
+                with self._lock:
+                    snapshot.users -= 1
+                    if snapshot.retired and not snapshot.users:
+                        snapshot.close()
+        raise AssertionError("unreachable")
+
+    def _fresh(self) -> Snapshot:
+        current = self._current
+        now = time.monotonic()
+        if current is not None and not self._stale and now - self._checked >= self.check_interval:
+            self._checked = now
+            # Another process may have committed to the same folder.
+            self._stale = self._ix.latest_generation() != current.generation
+        if current is None or self._stale:
+            self._stale = False
+            replacement = self._open_snapshot()
+            if current is not None:
+                self._retire(current)
+            self._current = current = replacement
+        return current
+
+    def _open_snapshot(self) -> Snapshot:
+        with self._segments_lock:
+            snapshot = Snapshot(self._ix, self._segments)
+            for key in [k for k in self._segments if k not in snapshot.segment_keys]:
+                del self._segments[key]
+        return snapshot
+
+    def _replace_snapshot(self) -> None:
+        # Built in the writer's thread, so searches keep using the old snapshot meanwhile
+        # and never pay for opening the new one.
+        try:
+            snapshot = self._open_snapshot()
+            snapshot.warm()
+        except Exception:
+            log.exception("Could not open the search index after a commit")
+            self._mark_stale()
+            return
+        with self._lock:
+            if self._current is not None:
+                self._retire(self._current)
+            self._current = snapshot
+            self._stale = False
+
+    def _retire(self, snapshot: Snapshot) -> None:
+        snapshot.retired = True
+        if not snapshot.users:
+            snapshot.close()
+
+    def _mark_stale(self) -> None:
+        with self._lock:
+            self._stale = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the search index is closed")
+
+    # Recreating
+
+    def _recreate(self) -> None:
+        if self._current is not None:
+            self._current.close()
+            self._current = None
+        if self._ix is not None:
+            self._ix.close()
+        for path in self.folder.iterdir():
+            if path.is_file() and (
+                path.name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_"))
+                or path.suffix in (".toc", ".seg", ".trm", ".pst", ".fdt", ".fdi", ".col")
+            ):
+                path.unlink()
+        self._segments.clear()
+        self._ix = whoosh_index.create_in(
+            str(self.folder), build_schema(self.synonyms.spellings), indexname=INDEX_NAME
+        )
+        writer = self._writer()
+        writer.add_document(**meta_fields(0, self.fingerprint))
+        writer.commit()
+        self._current = self._open_snapshot()
+        self._recreated = True

@@ -1,0 +1,329 @@
+"""One consistent view of the index: a Whoosh searcher plus what searches keep in memory.
+
+Whoosh's matchers cost microseconds per posting in pure Python; over every field of a
+broad query at 10k entries that alone would exceed the latency budget. So postings are
+read in whole blocks, turned into BM25 term-frequency factors once per (immutable)
+segment and cached there, and combined per search with plain dict arithmetic. Facet
+values, names and field lengths come from a per-document `card` column, also loaded once
+per segment; a new snapshot after `apply` only loads the segments it has not seen.
+"""
+
+import math
+import threading
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.query import Term
+
+from registry.search import bits
+from registry.search.facets import FacetTable
+from registry.search.postings import deleted_docs, phrase_docs, read_postings
+from registry.search.query import Alternatives
+from registry.search.schema import META_ID, STATE_FACTORS, TEXT_FIELDS, Card, name_key
+
+K1 = 1.2
+#: BM25 length normalisation per field: lists and names barely penalise length.
+B = {"names": 0.3, "tags": 0.3, "standards": 0.3, "topics": 0.3, "owner": 0.3}
+DEFAULT_B = 0.75
+_FIELD_INDEX = {name: i for i, name in enumerate(TEXT_FIELDS)}
+_SEGMENT_BUDGET = 2_000_000  # cached postings per segment before its cache is emptied
+_SNAPSHOT_BUDGET = 2_000_000  # postings cached per snapshot (merged across segments)
+_CLAUSE_BUDGET = 1_000_000  # clause results cached per snapshot
+
+#: Document numbers, values and a factor: each document's score is value * factor.
+Postings = tuple["array[int]", "array[float]", float]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What is kept in memory of one immutable Whoosh segment; shared by snapshots."""
+
+    cards: list[Card | None]
+    facets: FacetTable
+    name_keys: list[str]
+    lengths: list[list[int]]  # per text field, words in each document
+    _terms: dict[tuple[str, str, float], tuple["array[int]", "array[float]"]] = field(
+        default_factory=dict
+    )
+    _phrases: dict[tuple[str, tuple[str, ...]], list[int]] = field(default_factory=dict)
+    _cached: list[int] = field(default_factory=lambda: [0])
+
+    @classmethod
+    def load(cls, reader: Any) -> "Segment":
+        size = reader.doc_count_all()
+        column = reader.column_reader("card") if reader.has_column("card") else None
+        cards: list[Card | None] = []
+        for docnum in range(size):
+            data = column[docnum] if column is not None else b""
+            cards.append(Card.decode(data) if data else None)
+        lengths = [[c.lengths[i] if c else 0 for c in cards] for i in range(len(TEXT_FIELDS))]
+        return cls(
+            cards=cards,
+            facets=FacetTable.from_cards(cards),
+            name_keys=[name_key(c.name) if c else "" for c in cards],
+            lengths=lengths,
+        )
+
+    def term(
+        self, reader: Any, name: str, term: str, average: float
+    ) -> tuple["array[int]", "array[float]"]:
+        """(document numbers, BM25 term-frequency factors) of a term in a field."""
+        key = (name, term, average)
+        found = self._terms.get(key)
+        if found is None:
+            ids, frequencies = read_postings(reader, name, term)
+            lengths = self.lengths[_FIELD_INDEX[name]]
+            b = B.get(name, DEFAULT_B)
+            constant = K1 * (1.0 - b)
+            per_word = K1 * b / average
+            factors = array(
+                "d",
+                [
+                    tf / (tf + constant + per_word * lengths[d])
+                    for d, tf in zip(ids, frequencies, strict=True)
+                ],
+            )
+            found = (ids, factors)
+            self._remember(len(ids))
+            self._terms[key] = found
+        return found
+
+    def phrase(self, reader: Any, name: str, terms: tuple[str, ...], docs: list[int]) -> list[int]:
+        """Which of `docs` (holding every word) hold the words one after another."""
+        key = (name, terms)
+        found = self._phrases.get(key)
+        if found is None:
+            found = list(phrase_docs(reader, name, terms, docs))
+            self._remember(len(found))
+            self._phrases[key] = found
+        return found
+
+    def _remember(self, size: int) -> None:
+        # A running count, not a sum over the cache: other threads may be adding to it.
+        self._cached[0] += size + 1
+        if self._cached[0] > _SEGMENT_BUDGET:
+            self._terms.clear()
+            self._phrases.clear()
+            self._cached[0] = 0
+
+
+class Snapshot:
+    """A searcher and the in-memory data derived from it; safe to share between threads."""
+
+    def __init__(self, ix: Any, segments: dict[str, Segment]) -> None:
+        self.searcher = ix.searcher()
+        try:
+            reader = self.searcher.reader()
+            self.generation: int = reader.generation()
+            self.leaves: list[tuple[Any, Segment, int]] = []
+            for leaf, offset in reader.leaf_readers():
+                key = _segment_key(leaf)
+                if key not in segments:
+                    segments[key] = Segment.load(leaf)
+                self.leaves.append((leaf, segments[key], offset))
+            self.segment_keys = {_segment_key(leaf) for leaf, _, _ in self.leaves}
+            self._build()
+            self.meta: dict[str, Any] = self._meta()
+        except BaseException:
+            self.searcher.close()
+            raise
+        # Whoosh readers seek and read shared file objects: one thread at a time.
+        self.io = threading.Lock()
+        self.users = 0
+        self.retired = False
+        self._postings: dict[tuple[str, tuple[str, ...]], Postings] = {}
+        self._postings_size = 0
+        self._clauses: dict[Alternatives, dict[int, float]] = {}
+        self._clauses_size = 0
+        self._orders: dict[str, list[int]] = {}
+
+    def _build(self) -> None:
+        cards: list[Card | None] = []
+        self.name_keys: list[str] = []
+        parts: list[tuple[FacetTable, int]] = []
+        deleted: set[int] = set()
+        for reader, segment, offset in self.leaves:
+            parts.append((segment.facets, offset))
+            cards.extend(segment.cards)
+            self.name_keys.extend(segment.name_keys)
+            if reader.has_deletions():
+                deleted.update(offset + d for d in deleted_docs(reader))
+        self.cards = cards
+        self.size = len(cards)
+        self.deleted = deleted
+        live = [d for d, card in enumerate(cards) if card is not None and d not in deleted]
+        self.live = bits.from_docnums(live, self.size)
+        self.count = len(live)
+        self.facets = FacetTable.combine(parts)
+        self.state_bits = self.facets.postings.get("state", {})
+        self.factors = [STATE_FACTORS.get(c.state, 1.0) if c else 0.0 for c in cards]
+        # Statistics over live entries only, so the same entries always score the same
+        # however often they were deleted and re-added. Averages are over the entries that
+        # have the field at all, as Lucene does.
+        self.average = []
+        for i in range(len(TEXT_FIELDS)):
+            lengths = [n for d in live if (n := cards[d].lengths[i])]  # type: ignore[union-attr]
+            self.average.append(max(1.0, sum(lengths) / max(1, len(lengths))))
+
+    def _meta(self) -> dict[str, Any]:
+        stored = self.searcher.document(id=META_ID)
+        meta = stored.get("meta") if stored else None
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def high_water(self) -> int:
+        value = self.meta.get("high_water", 0)
+        return value if isinstance(value, int) else 0
+
+    def close(self) -> None:
+        with self.io:
+            self.searcher.close()
+
+    # Postings and scores
+
+    def postings(self, name: str, terms: tuple[str, ...]) -> Postings:
+        """Documents with a term (or phrase) in a field; score = value * factor (BM25)."""
+        key = (name, terms)
+        found = self._postings.get(key)
+        if found is None:
+            found = self._term(name, terms[0]) if len(terms) == 1 else self._phrase(name, terms)
+            self._postings_size += len(found[0]) + 1
+            if self._postings_size > _SNAPSHOT_BUDGET:
+                self._postings.clear()
+                self._postings_size = len(found[0]) + 1
+            self._postings[key] = found
+        return found
+
+    def _term(self, name: str, term: str) -> Postings:
+        average = self.average[_FIELD_INDEX[name]]
+        with self.io:
+            parts = [
+                (segment.term(reader, name, term, average), offset)
+                for reader, segment, offset in self.leaves
+            ]
+        if len(parts) == 1 and not parts[0][1]:
+            ids, values = parts[0][0]
+        else:
+            ids, values = array("i"), array("d")
+            for (local, factors), offset in parts:
+                ids.extend([d + offset for d in local])
+                values.extend(factors)
+        deleted = self.deleted
+        df = sum(1 for d in ids if d not in deleted) if deleted else len(ids)
+        idf = math.log(1.0 + (max(1, self.count) - df + 0.5) / (df + 0.5))
+        return ids, values, idf * (K1 + 1.0)
+
+    def _phrase(self, name: str, terms: tuple[str, ...]) -> Postings:
+        # Only documents with every word in the field can hold the phrase, so positions are
+        # read for those alone (Whoosh's own phrase matcher walks every posting).
+        words = []
+        for term in terms:
+            ids, values, factor = self.postings(name, (term,))
+            words.append({d: v * factor for d, v in zip(ids, values, strict=True)})
+        candidates = sorted(set(words[0]).intersection(*words[1:]))
+        found: list[int] = []
+        if candidates:
+            with self.io:
+                for reader, segment, offset in self.leaves:
+                    end = offset + reader.doc_count_all()
+                    local = [d - offset for d in candidates if offset <= d < end]
+                    if local:
+                        found.extend(d + offset for d in segment.phrase(reader, name, terms, local))
+        # The mean of the words' scores: a phrase synonym ("emergency department") weighs
+        # the same as a one-word synonym ("a&e").
+        scores = [sum(w[d] for w in words) / len(terms) for d in found]
+        return array("i", found), array("d", scores), 1.0
+
+    def clause(self, alternatives: Alternatives) -> dict[int, float]:
+        """Document -> score for one query clause: its best alternative over all text fields."""
+        found = self._clauses.get(alternatives)
+        if found is not None:
+            return found
+        scores: dict[int, float] = {}
+        for terms, weight in alternatives:
+            alternative: dict[int, float] = {}
+            get = alternative.get
+            for name, field_weight in TEXT_FIELDS.items():
+                ids, values, factor = self.postings(name, terms)
+                w = weight * field_weight * factor
+                for d, v in zip(ids, values, strict=True):
+                    alternative[d] = get(d, 0.0) + v * w
+            if not scores:
+                scores = alternative
+                continue
+            for d, s in alternative.items():
+                if s > scores.get(d, 0.0):
+                    scores[d] = s
+        if self._clauses_size > _CLAUSE_BUDGET:
+            self._clauses.clear()
+            self._clauses_size = 0
+        self._clauses[alternatives] = scores
+        self._clauses_size += len(scores) + 1
+        return scores
+
+    def exact(self, key: str) -> list[int]:
+        """Entries whose name or an alias is exactly `key` (an `exact_key`)."""
+        if not key:
+            return []
+        with self.io:
+            return list(self.searcher.docs_for_query(Term("name_exact", key)))
+
+    def frequency(self, name: str, term: str) -> int:
+        """Documents with the term in the field."""
+        return len(self.postings(name, (term,))[0])
+
+    # Spelling
+
+    def word_frequency(self, word: str) -> int:
+        """Documents using the word (as written) in a name, summary, feature, tag or owner."""
+        with self.io:
+            return int(self.searcher.reader().doc_frequency("spelling", word))
+
+    def words_near(self, word: str, distance: int) -> set[str]:
+        """Words of the spelling field within a Levenshtein distance, same first letter."""
+        found: set[str] = set()
+        with self.io:
+            for reader, _, _ in self.leaves:
+                if reader.doc_count_all():
+                    found.update(reader.terms_within("spelling", word, distance, prefix=1))
+        return found
+
+    # Documents
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        with self.io:
+            return dict(self.searcher.stored_fields(docnum))
+
+    def position(self, order: str) -> list[int]:
+        """Each document's place in an order: "name", "updated" (newest first) or "rank"."""
+        found = self._orders.get(order)
+        if found is None:
+            found = [self.size] * self.size
+            for place, docnum in enumerate(self._sort(order)):
+                found[docnum] = place
+            self._orders[order] = found
+        return found
+
+    def _sort(self, order: str) -> list[int]:
+        keys, cards = self.name_keys, self.cards
+        by_name = sorted(
+            bits.docnums(self.live),
+            key=lambda d: (keys[d], cards[d].id),  # type: ignore[union-attr]
+        )
+        if order == "name":
+            return by_name
+        if order == "updated":
+            updated = {d: c.updated_at for d in by_name if (c := cards[d])}
+            return sorted(by_name, key=updated.__getitem__, reverse=True)
+        return sorted(by_name, key=lambda d: -self.factors[d])
+
+    def warm(self) -> None:
+        """Compute the sort orders now rather than in the first search that needs them."""
+        for order in ("rank", "name", "updated"):
+            self.position(order)
+
+
+def _segment_key(reader: Any) -> str:
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    return str(segment.segment_id()) if segment is not None else f"empty-{id(reader)}"

@@ -1,0 +1,82 @@
+"""Typo tolerance and "did you mean" suggestions, on the real seed entries."""
+
+import pytest
+
+from registry.search import SearchQuery, WhooshIndex
+from tests.search.conftest import IndexFactory
+from tests.search.entries import an_indexed_entry
+
+
+@pytest.mark.parametrize(
+    ("typed", "entry", "suggestion"),
+    [
+        ("openmrss", "openmrs", "openmrs"),
+        ("OpenMRSS", "openmrs", "openmrs"),
+        ("dhsi2", "dhis2", "dhis2"),
+        ("dhis", "dhis2", None),
+    ],
+)
+def test_misspelled_name_still_finds_the_entry(
+    seed_index: WhooshIndex, typed: str, entry: str, suggestion: str | None
+) -> None:
+    result = seed_index.search(SearchQuery(text=typed))
+
+    assert result.hits
+    assert result.hits[0].id == entry
+    if suggestion is not None:
+        assert result.suggestion == suggestion
+
+
+def test_misspelled_word_finds_prescription_services(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="perscription"))
+
+    top = [hit.id for hit in result.hits[:3]]
+    assert "electronic-prescription-service-fhir" in top
+    assert "electronic-prescription-service-hl7-v3" in top
+    assert result.suggestion == "prescription"
+
+
+def test_suggestion_keeps_the_words_spelled_right(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="electronic perscription"))
+
+    assert result.suggestion == "electronic prescription"
+    assert result.hits[0].id.startswith("electronic-prescription-service")
+
+
+def test_correct_spelling_gets_no_suggestion(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="OpenMRS"))
+
+    assert result.suggestion is None
+    assert result.hits[0].id == "openmrs"
+
+
+def test_corrected_search_highlights_the_corrected_word(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="perscription"))
+
+    assert "<mark>" in result.hits[0].highlights["summary"]
+
+
+def test_short_words_are_not_corrected(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="fhr"))
+
+    assert result.total == 0
+    assert result.suggestion is None
+
+
+def test_unknown_word_with_no_near_word_gets_no_suggestion(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="xylophonist"))
+
+    assert result.total == 0
+    assert result.suggestion is None
+
+
+def test_correction_prefers_the_closest_word(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="near", name="Kestrel"),
+        an_indexed_entry(id="far", name="Kettles"),
+    )
+
+    result = index.search(SearchQuery(text="kestrl"))
+
+    assert [hit.id for hit in result.hits] == ["near"]
+    assert result.suggestion == "kestrel"
