@@ -137,3 +137,60 @@ def test_bad_setting_is_a_readable_error(
 
     assert main(["export"]) == 2
     assert "REGISTRY_PORT" in capsys.readouterr().err
+
+
+def test_reindex_rebuilds_the_search_index(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["seed"]) == 0
+    capsys.readouterr()
+
+    assert main(["reindex"]) == 0
+
+    out = capsys.readouterr().out
+    assert "Rebuilt the search index" in out
+    assert f"{data_dir / 'index'}: 78 entries" in out
+    assert (data_dir / "index").is_dir()
+
+
+def test_import_dry_run_then_apply(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write(
+        tmp_path / "catalogue.csv",
+        (
+            "dateAdded,dateUpdated,url,name,description,documentation,license,maintainer,areaServed,"
+            "startDate,endDate,provider\n"
+            "2020-01-08,2020-08-24,https://www.gov.uk/bank-holidays.json,Bank Holidays,"
+            '"Bank holidays in England and Wales, Scotland and Northern Ireland.",'
+            "https://github.com/alphagov/frontend/blob/main/docs/calendars.md,,,,,,"
+            "government-digital-service\n"
+        ),
+    )
+
+    assert main(["import", "--format", "uk-api-catalogue", str(csv)]) == 0
+    assert "1 created" in capsys.readouterr().out
+    assert main(["import", "--format", "uk-api-catalogue", "--apply", str(csv)]) == 0
+    assert "(applied)" in capsys.readouterr().out
+    assert main(["import", "--format", "uk-api-catalogue", "--apply", str(csv)]) == 0
+    assert "1 unchanged" in capsys.readouterr().out
+
+
+def test_import_of_a_missing_path_is_a_readable_error(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--format", "dpg", "/no/such/file.json"]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_export_csv_and_publiccode(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["seed"]) == 0
+    capsys.readouterr()
+
+    assert main(["export", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("id,kind,name,summary")
+    assert len(rows) == 79
+    assert main(["export", "--format", "publiccode"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("publiccodeYmlVersion") == 78

@@ -1,0 +1,153 @@
+"""The change feed keeps a search index in step with the database."""
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from registry.auth import OPERATOR
+from registry.indexing import GAP_TIMEOUT, IndexFeeder
+from registry.models import Change, utcnow
+from registry.search import SearchQuery, Synonyms, WhooshIndex
+from registry.wiring import Services
+from tests.builders import SEED_DIR, an_entry
+from tests.conftest import Keys
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> WhooshIndex:
+    return WhooshIndex(tmp_path / "index", Synonyms.load(SEED_DIR / "synonyms.yaml"))
+
+
+def found(index: WhooshIndex, text: str, **filters: list[str]) -> list[str]:
+    return [h.id for h in index.search(SearchQuery(text=text, filters=filters)).hits]
+
+
+def publish(services: Services, keys: Keys, **overrides: object) -> str:
+    supplier = services.accounts.authenticate(keys.supplier)
+    reviewer = services.accounts.authenticate(keys.reviewer)
+    view = services.entries.create(an_entry(**overrides), supplier)
+    services.entries.act(view.id, "submit", supplier)
+    services.entries.act(view.id, "approve", reviewer)
+    return view.id
+
+
+def test_catch_up_indexes_published_entries_only(
+    services: Services, keys: Keys, index: WhooshIndex
+) -> None:
+    publish(services, keys)
+    supplier = services.accounts.authenticate(keys.supplier)
+    services.entries.create(an_entry(id="draft-tool", name="Draft Tool"), supplier)
+    feeder = IndexFeeder(services.engine, index)
+
+    feeder.catch_up()
+
+    assert found(index, "tool") == ["example-tool"]
+    assert index.high_water() == 4  # create, submit, approve, create
+
+
+def test_retired_entry_leaves_default_results(
+    services: Services, keys: Keys, index: WhooshIndex
+) -> None:
+    entry_id = publish(services, keys)
+    feeder = IndexFeeder(services.engine, index)
+    feeder.catch_up()
+    reviewer = services.accounts.authenticate(keys.reviewer)
+
+    services.entries.act(entry_id, "retire", reviewer, "Switched off")
+    feeder.catch_up()
+
+    assert found(index, "example") == []
+    assert index.search(SearchQuery(text="example", include_retired=True)).total == 1
+
+
+def test_approved_change_replaces_the_indexed_version(
+    services: Services, keys: Keys, index: WhooshIndex
+) -> None:
+    entry_id = publish(services, keys)
+    feeder = IndexFeeder(services.engine, index)
+    feeder.catch_up()
+    supplier = services.accounts.authenticate(keys.supplier)
+    etag = services.entries.get(entry_id, supplier).etag
+    services.entries.update(entry_id, an_entry(name="Renamed Gadget"), supplier, [etag])
+    feeder.catch_up()
+    assert found(index, "gadget") == []  # a proposal is not public
+
+    services.entries.act(entry_id, "submit", supplier)
+    services.entries.act(entry_id, "approve", services.accounts.authenticate(keys.reviewer))
+    feeder.catch_up()
+
+    assert found(index, "gadget") == [entry_id]
+
+
+def test_rebuild_matches_catch_up(services: Services, keys: Keys, tmp_path: Path) -> None:
+    for n in range(3):
+        publish(services, keys, id=f"tool-{n}", name=f"Tool {n}")
+    synonyms = Synonyms.load(SEED_DIR / "synonyms.yaml")
+    followed = WhooshIndex(tmp_path / "a", synonyms)
+    rebuilt = WhooshIndex(tmp_path / "b", synonyms)
+
+    IndexFeeder(services.engine, followed).catch_up()
+    count = IndexFeeder(services.engine, rebuilt).rebuild()
+
+    assert count == 3
+    assert sorted(found(followed, "tool")) == sorted(found(rebuilt, "tool"))
+    assert followed.high_water() == rebuilt.high_water()
+
+
+def test_ensure_fresh_rebuilds_an_index_from_another_database(
+    services: Services, keys: Keys, index: WhooshIndex
+) -> None:
+    publish(services, keys)
+    index.apply([], [], high_water=10_000)  # as if it followed a busier database
+
+    outcome = IndexFeeder(services.engine, index).ensure_fresh(recreated=False)
+
+    assert outcome.startswith("rebuilt")
+    assert found(index, "example") == ["example-tool"]
+
+
+def test_mark_waits_at_a_gap_then_gives_up_on_it(
+    services: Services, keys: Keys, index: WhooshIndex
+) -> None:
+    now = [0.0]
+    feeder = IndexFeeder(services.engine, index, clock=lambda: now[0])
+    publish(services, keys)  # changes 1..3
+    feeder.catch_up()
+    with Session(services.engine) as session:  # 4 is taken by a transaction still open
+        session.add(
+            Change(
+                seq=5, entry_id="example-tool", revision=3, state="published", created_at=utcnow()
+            )
+        )
+        session.commit()
+
+    feeder.catch_up()
+    assert index.high_water() == 3
+
+    now[0] = GAP_TIMEOUT + 1
+    feeder.catch_up()
+    assert index.high_water() == 5
+
+
+def test_seed_then_catch_up_indexes_everything(seeded: Services, index: WhooshIndex) -> None:
+    IndexFeeder(seeded.engine, index).catch_up()
+
+    assert index.count() == seeded.entries.health()["entries"]["published"]
+    assert "personal-demographics-service-fhir" in found(index, "personal demographics")
+
+
+def test_operator_import_is_indexed(services: Services, index: WhooshIndex) -> None:
+    from registry.importers.base import FileResult, Imported
+
+    class One:
+        name = "dpg"
+        suffixes: tuple[str, ...] = (".json",)
+
+        def parse(self, text: str, source: str) -> FileResult:
+            return FileResult(entries=[Imported(an_entry(), source)])
+
+    services.imports.run(One(), [("x", One().parse("", "x"))], apply=True, actor=OPERATOR)
+    IndexFeeder(services.engine, index).catch_up()
+
+    assert found(index, "example") == ["example-tool"]
