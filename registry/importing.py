@@ -146,6 +146,28 @@ def duplicate_keys(document: dict[str, Any]) -> list[str]:
     return keys
 
 
+_ABSENT = object()
+
+
+def _other_source(document: dict[str, Any], stored: Any) -> str | None:
+    """Why an import must not overwrite the stored entry with this id, or None.
+
+    The same item can reach two formats (a project in both the DPG registry and a
+    publiccode.yml) and get the same id; each import would then overwrite the other's
+    version on every run. The first source keeps the entry; the other is a duplicate.
+    """
+    if stored is _ABSENT:
+        return None
+    mine = document.get("provenance") or {}
+    if not isinstance(stored, dict):
+        if not mine:
+            return None
+        return "an entry with this id exists and was not imported; not overwritten"
+    if stored.get("format") != mine.get("format"):
+        return f"already imported from {stored.get('format')} ({stored.get('source')})"
+    return None
+
+
 def normalise_url(value: str) -> str:
     text = value.strip().lower()
     text = re.sub(r"^https?://(www\.)?", "", text)
@@ -185,7 +207,7 @@ class ImportService:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
             vocabularies = self.entries.vocabulary_set(repo)
-            existing = self._existing_keys(repo)
+            existing, provenance = self._existing(repo)
         accepted: list[Imported] = []
         seen_ids: dict[str, Imported] = {}
         seen_keys: dict[str, str] = {}
@@ -217,6 +239,10 @@ class ImportService:
                         )
                     )
                     continue
+                owner = _other_source(item.document, provenance.get(entry_id, _ABSENT))
+                if owner is not None:
+                    report.outcomes.append(Outcome(item.source, entry_id, "duplicate", [owner]))
+                    continue
                 clash = next(
                     (
                         (key, other)
@@ -244,12 +270,15 @@ class ImportService:
                 accepted.append(item)
         return accepted
 
-    def _existing_keys(self, repo: Repository) -> dict[str, str]:
+    def _existing(self, repo: Repository) -> tuple[dict[str, str], dict[str, Any]]:
+        """Duplicate keys of the stored entries, and each stored entry's provenance."""
         keys: dict[str, str] = {}
+        provenance: dict[str, Any] = {}
         for entry in repo.visible_entries(VISIBLE_STATES):
+            provenance[entry.id] = entry.document.get("provenance")
             for key in duplicate_keys(entry.document):
                 keys.setdefault(key, entry.id)
-        return keys
+        return keys, provenance
 
     # storing ----------------------------------------------------------------------
     def _preview(self, accepted: list[Imported], report: ImportReport) -> None:
@@ -275,9 +304,11 @@ class ImportService:
     ) -> None:
         supplier_id = self._supplier_id(supplier, actor) if supplier else None
         for start in range(0, len(accepted), BATCH):
+            batch = accepted[start : start + BATCH]
             with transaction(self.engine) as session:
                 repo = Repository(session)
-                for item in accepted[start : start + BATCH]:
+                stored = repo.entries_by_id([i.document["id"] for i in batch], for_update=True)
+                for item in batch:
                     result = publish_document(
                         repo,
                         item.document,
@@ -285,6 +316,7 @@ class ImportService:
                         "import",
                         f"Imported from {item.source} ({importer.name})",
                         supplier_id,
+                        current=stored.get(item.document["id"]),
                     )
                     report.outcomes.append(Outcome(item.source, item.document["id"], result))
 

@@ -49,6 +49,15 @@ class Repository:
             statement = statement.with_for_update()
         return self.session.exec(statement).first()
 
+    def entries_by_id(self, ids: Sequence[str], *, for_update: bool = False) -> dict[str, Entry]:
+        """The stored entries among `ids`, read (and optionally locked) in one statement."""
+        if not ids:
+            return {}
+        statement = select(Entry).where(col(Entry.id).in_(list(ids)))
+        if for_update:
+            statement = statement.with_for_update()
+        return {e.id: e for e in self.session.exec(statement).all()}
+
     def add_entry(self, entry: Entry) -> None:
         self.session.add(entry)
 

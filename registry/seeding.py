@@ -147,9 +147,15 @@ class Seeder:
             if errors:
                 raise SeedError(errors)
             result.warnings = problems
+            stored = repo.entries_by_id([d["id"] for d in documents], for_update=True)
             for document in documents:
                 outcome = publish_document(
-                    repo, document, actor, "seed", "Loaded from seed content"
+                    repo,
+                    document,
+                    actor,
+                    "seed",
+                    "Loaded from seed content",
+                    current=stored.get(document["id"]),
                 )
                 if outcome == "created":
                     result.created += 1

@@ -492,6 +492,9 @@ def record_step(
     )
 
 
+_LOOK_UP: Any = object()
+
+
 def publish_document(
     repo: Repository,
     document: dict[str, Any],
@@ -499,11 +502,13 @@ def publish_document(
     action: str,
     reason: str,
     supplier_id: int | None = None,
+    current: Entry | None = _LOOK_UP,
 ) -> str:
     """Publish a document with the operator's authority (seed, import); "created",
-    "updated" or "unchanged". The caller has validated it."""
+    "updated" or "unchanged". The caller has validated it, and may pass the `current`
+    entry it already read (and locked) so bulk loads need no query per entry."""
     now = utcnow()
-    entry = repo.entry(document["id"], for_update=True)
+    entry = repo.entry(document["id"], for_update=True) if current is _LOOK_UP else current
     if entry is not None and entry.document == document and State(entry.state) in VISIBLE:
         return "unchanged"
     outcome = "updated"

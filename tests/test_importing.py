@@ -170,3 +170,37 @@ def test_duplicate_keys_prefer_the_repository() -> None:
     assert duplicate_keys(with_repo) == ["repo:github.com/a/b"]
     assert duplicate_keys(api)[0] == "doc:example.org/docs|example tool"
     assert normalise_url("HTTPS://www.GitHub.com/a/b.git/") == "github.com/a/b"
+
+
+def test_an_entry_from_another_format_is_not_overwritten(
+    services: Services, tmp_path: Path
+) -> None:
+    from_dpg = an_entry(provenance={"format": "dpg", "source": "https://github.com/example/tool"})
+    from_publiccode = an_entry(
+        summary="Different words.",
+        provenance={"format": "publiccode", "source": "https://github.com/example/tool"},
+    )
+    run(services, corpus(tmp_path, from_dpg), apply=True)
+
+    for _ in range(2):  # and again: the same import twice changes nothing
+        report = run(services, corpus(tmp_path, from_publiccode), apply=True)
+        assert report.counts["duplicate"] == 1
+        assert "already imported from dpg" in report.outcomes[0].messages[0]
+
+    assert services.entries.get("example-tool", None).document == from_dpg
+
+
+def test_an_entry_that_was_not_imported_is_not_overwritten(
+    seeded: Services, tmp_path: Path
+) -> None:
+    curated = seeded.entries.get("hapi-fhir", None).document
+    imported = {
+        **curated,
+        "summary": "Imported words.",
+        "provenance": {"format": "publiccode", "source": "x"},
+    }
+
+    report = run(seeded, corpus(tmp_path, imported), apply=True)
+
+    assert report.counts["duplicate"] == 1
+    assert seeded.entries.get("hapi-fhir", None).document == curated
