@@ -5,6 +5,8 @@ fail the schema's `format: date` string check; this loader keeps timestamps as t
 """
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +27,11 @@ class DocumentError(ValueError):
     """Text that is not well-formed YAML or JSON; the message says where."""
 
 
-def parse_yaml(text: str, source: str = "<text>") -> Any:
+@contextmanager
+def _yaml_errors(source: str) -> Iterator[None]:
+    """Every way PyYAML can fail, as one DocumentError that says where."""
     try:
-        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        yield
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -40,19 +44,15 @@ def parse_yaml(text: str, source: str = "<text>") -> Any:
         raise DocumentError(f"{source}: not valid YAML: {exc}") from None
 
 
+def parse_yaml(text: str, source: str = "<text>") -> Any:
+    with _yaml_errors(source):
+        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 def parse_yaml_all(text: str, source: str = "<text>") -> list[Any]:
     """Every document of a multi-document YAML stream (`---` separated), empty ones dropped."""
-    try:
+    with _yaml_errors(source):
         return [d for d in yaml.load_all(text, Loader=_TextDatesLoader) if d is not None]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
-    except RecursionError:
-        raise DocumentError(f"{source}: YAML nested too deeply") from None
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise DocumentError(f"{source}: not valid YAML: {exc}") from None
 
 
 def parse_json(text: str | bytes, source: str = "<text>") -> Any:
@@ -92,6 +92,18 @@ def entries_in(document: Any) -> list[Any]:
     if isinstance(document, list):
         return list(document)
     return [document]
+
+
+def type_name(value: Any) -> str:
+    """A JSON type in words, for messages: "an object", "a number" …"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
+    return names.get(type(value), type(value).__name__)
 
 
 def dump_yaml(data: Any) -> str:

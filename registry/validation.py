@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from registry.documents import type_name
 from registry.errors import Issue
 from registry.licences import NO_ASSERTION, analyse
 from registry.vocabularies import VocabularySet
@@ -148,7 +149,7 @@ def _schema_issue(error: ValidationError) -> Issue:
         return Issue(pointer(path), f"{_show(value)} is not allowed; use one of: {options}.")
     if validator == "type":
         return Issue(
-            pointer(path), f"Must be {_article(error.validator_value)}, not {_json_type(value)}."
+            pointer(path), f"Must be {_article(error.validator_value)}, not {type_name(value)}."
         )
     if validator == "pattern":
         return Issue(pointer(path), _pattern_message(path, value, str(error.validator_value)))
@@ -202,20 +203,6 @@ def _format_message(fmt: str, value: Any) -> str:
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "…"
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _article(expected: Any) -> str:

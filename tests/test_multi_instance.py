@@ -4,34 +4,25 @@ within 2 seconds, and an instance started late catches up."""
 
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.error import URLError
 from urllib.request import Request, urlopen
 
 import pytest
 
 from registry.auth import OPERATOR
 from registry.db import make_engine
-from registry.settings import PROJECT_ROOT, Settings
+from registry.settings import Settings
 from registry.wiring import build_services
 from tests.builders import an_entry
 from tests.conftest import _empty_postgres
+from tests.servers import free_port, running
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def call(port: int, method: str, path: str, body: Any = None, key: str | None = None) -> Any:
@@ -47,38 +38,18 @@ def call(port: int, method: str, path: str, body: Any = None, key: str | None = 
 @contextmanager
 def instance(database_url: str, folder: Path) -> Iterator[int]:
     """`registry serve` on a free loopback port with its own data folder."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "REGISTRY_DATABASE_URL": database_url,
         "REGISTRY_DATA_DIR": str(folder),
         "REGISTRY_PORT": str(port),
     }
-    log = folder.with_suffix(".log")
     folder.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "registry", "serve"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                call(port, "GET", "/health")
-                break
-            except (URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"instance did not start:\n{log.read_text()}")
-                time.sleep(0.2)
+    with running(
+        [sys.executable, "-m", "registry", "serve"], env, port, folder.with_suffix(".log")
+    ):
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def found_within(port: int, text: str, seconds: float) -> float | None:

@@ -51,7 +51,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from registry.documents import DocumentError, parse_yaml, parse_yaml_all
+from registry.documents import DocumentError, parse_yaml, parse_yaml_all, type_name
 from registry.importers.base import FileResult, Imported, Rejected
 from registry.importers.mapping import (
     compact,
@@ -61,7 +61,6 @@ from registry.importers.mapping import (
     stable_id,
     summary_from,
     tags,
-    type_name,
     url,
 )
 

@@ -24,10 +24,10 @@ Choices, so a reader need not rediscover them:
 
 from typing import Any
 
-from registry.documents import DocumentError, parse_json
+from registry.documents import DocumentError, parse_json, type_name
 from registry.importers import mapping
 from registry.importers.base import FileResult, Imported, Rejected
-from registry.importers.mapping import repository_url, type_name
+from registry.importers.mapping import repository_url
 from registry.licences import NO_ASSERTION
 
 #: DPG `type` values (or the website's "Open …" category names) to entry kinds, most

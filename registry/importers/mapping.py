@@ -201,18 +201,6 @@ def repository_url(value: Any, warnings: list[str], where: str) -> str | None:
     return url(text, warnings, where)
 
 
-def type_name(value: Any) -> str:
-    """A JSON type in words, for messages: "an object", "a number" …"""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
-    return names.get(type(value), type(value).__name__)
-
-
 def email(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
