@@ -3,21 +3,31 @@
 import logging
 from typing import Any
 
-from litestar import Litestar, Response
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.template import TemplateConfig
 
+from catalogue.asset_routes import AssetRoutes
+from catalogue.assets import load_assets
+from catalogue.errors import error_page, is_page_request
+from catalogue.public import PublicPages
+from catalogue.templating import make_environment
 from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
 from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
-from registry.api.problems import EXCEPTION_HANDLERS
+from registry.api.problems import problem_for
 from registry.api.search import SearchController
+from registry.errors import RegistryError
 from registry.settings import Settings
-from registry.wiring import Services, build_services
+from registry.wiring import Services, build_services, secret_key
 
 API_VERSION = "1.0.0"
 log = logging.getLogger("registry.app")
@@ -51,8 +61,20 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         search.close()
         services.close()
 
+    environment = make_environment()
+
+    def on_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        """Pages get a page in the catalogue's design; the API gets a problem."""
+        if not is_page_request(request):
+            return problem_for(request, exc)
+        if not isinstance(exc, HTTPException | RegistryError):
+            log.exception("Unhandled error on %s", request.url.path, exc_info=exc)
+        return error_page(request, exc)
+
     return Litestar(
         route_handlers=[
+            PublicPages,
+            AssetRoutes,
             EntryController,
             SearchController,
             DumpController,
@@ -65,11 +87,20 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             "search": Provide(provide_search, sync_to_thread=False),
             "principal": Provide(provide_principal),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={RegistryError: on_error, HTTPException: on_error, Exception: on_error},
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        csrf_config=CSRFConfig(
+            secret=secret_key(settings),
+            cookie_name="rr_csrf",
+            cookie_samesite="strict",
+            cookie_httponly=True,
+            # The API authenticates with bearer keys, never cookies: no CSRF there.
+            exclude=["^/api/", "^/health"],
+        ),
         after_request=_security_headers,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"services": services, "search": search}),
+        state=State({"services": services, "search": search, "assets": load_assets()}),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
         openapi_config=OpenAPIConfig(

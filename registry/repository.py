@@ -133,6 +133,17 @@ class Repository:
             yield from rows
             last = rows[-1].id
 
+    def recent(self, states: Sequence[str], newest_by: str, limit: int) -> list[Entry]:
+        """The entries most recently published (`published_at`) or updated (`updated_at`)."""
+        column = col(Entry.published_at) if newest_by == "published" else col(Entry.updated_at)
+        statement = (
+            select(Entry)
+            .where(col(Entry.state).in_(list(states)), column.is_not(None))
+            .order_by(column.desc(), col(Entry.id))
+            .limit(limit)
+        )
+        return list(self.session.exec(statement).all())
+
     def standards_by_id(self, states: Sequence[str]) -> dict[str, str]:
         rows = self.session.exec(
             select(Entry.id, Entry.name).where(

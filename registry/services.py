@@ -191,6 +191,14 @@ class EntryService:
             yield from views
             last = views[-1].id
 
+    def recent(self, newest_by: str, limit: int = 5) -> list[EntryView]:
+        """Recently published (`newest_by="published"`) or updated public entries."""
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            return [
+                self._view(repo, e, None) for e in repo.recent(VISIBLE_STATES, newest_by, limit)
+            ]
+
     def revisions(self, entry_id: str, principal: Principal | None) -> list[RevisionView]:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)

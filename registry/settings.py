@@ -27,6 +27,11 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
     ("REGISTRY_DEBUG", "false", "Show tracebacks in 500 responses (never in production)."),
     ("REGISTRY_INDEX_DIR", "<data dir>/index", "This instance's own search index folder."),
     ("REGISTRY_SEARCH_POLL_SECONDS", "0.25", "How often the change feed is read into the index."),
+    (
+        "REGISTRY_SECRET_KEY",
+        "<generated in data dir>",
+        "Signs CSRF tokens; set the same on every instance.",
+    ),
 )
 
 
@@ -48,6 +53,7 @@ class Settings:
     debug: bool = False
     index_dir: Path | None = None
     search_poll_seconds: float = 0.25
+    secret_key: str = ""
 
     @property
     def effective_index_dir(self) -> Path:
@@ -78,6 +84,7 @@ class Settings:
             debug=_boolean(env, "REGISTRY_DEBUG"),
             index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
             search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
+            secret_key=env.get("REGISTRY_SECRET_KEY", ""),
         )
 
 

@@ -1,5 +1,6 @@
 """Builds the services from settings: shared by the app factory and the command line."""
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -55,6 +56,19 @@ class Services:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def secret_key(settings: Settings) -> str:
+    """REGISTRY_SECRET_KEY, or a random key kept in the data folder so that a laptop needs
+    no configuration (several instances must share one key: set the variable)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:

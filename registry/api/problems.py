@@ -146,10 +146,19 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def problem_for(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The problem response for any exception (the one entry point the app uses)."""
+    if isinstance(exc, RegistryError):
+        return registry_error_handler(request, exc)
+    if isinstance(exc, HTTPException):
+        return http_error_handler(request, exc)
+    return internal_error_handler(request, exc)
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     RegistryError: registry_error_handler,
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem", "problem_for"]

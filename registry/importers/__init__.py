@@ -2,7 +2,7 @@
 
 | format             | module               | files                                              |
 | ------------------ | -------------------- | -------------------------------------------------- |
-| `publiccode`       | `publiccode.py`      | publiccode.yml, versions 0.2 to 0.5                |
+| `publiccode`       | `publiccode/`        | publiccode.yml, versions 0.2 to 0.5 (and "0"/"1")  |
 | `backstage`        | `backstage.py`       | catalog-info.yaml (multi-document)                 |
 | `dpg`              | `dpg.py`             | Digital Public Goods nominee JSON (old and new)    |
 | `codegov`          | `codegov.py`         | code.json inventories (schema 1.0 and 2.0)         |
