@@ -3,7 +3,7 @@
 import secrets
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.response import Template
 
 #: Pages load scripts, styles, images and fonts only from this site; the one inline script
@@ -32,5 +32,7 @@ def page(
             **context,
         },
         status_code=status_code,
+        # The media type would otherwise be guessed from the ".jinja" suffix (text/plain).
+        media_type=MediaType.HTML,
         headers={"Content-Security-Policy": CSP.format(nonce=nonce)},
     )
