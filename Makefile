@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# npm ci writes this file; it is older than the lock file when the lock file has changed.
+NODE_STAMP := node_modules/.package-lock.json
 
 # Lint whichever of the source folders exist.
 SOURCES := $(wildcard registry catalogue tests bench)
 
-.PHONY: serve test lint install clean
+.PHONY: serve test lint install clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +19,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The NHS.UK frontend (and axe-core for the accessibility tests). Without npm the pages
+# still work, as plain semantic HTML with a minimal stylesheet.
+$(NODE_STAMP): package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "npm ci --no-audit --no-fund"; \
+		npm ci --no-audit --no-fund && touch $(NODE_STAMP); \
+	else \
+		echo "Notice: npm not found, so the NHS.UK frontend is not installed;" \
+			"pages are served as plain HTML and the browser tests are skipped."; \
+	fi
 
-serve: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
+
+serve: $(STAMP) $(NODE_STAMP)
 	$(BIN)/registry db upgrade
 	$(BIN)/registry seed --if-empty
 	$(BIN)/registry serve
@@ -30,9 +43,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(MAKE) lint
 	$(BIN)/python -m pytest
 
+# Refresh the README's screenshots in docs/screenshots/ (needs /usr/bin/chromium).
+screenshots: $(STAMP) $(NODE_STAMP)
+	REGISTRY_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/browser/test_screenshots.py::test_readme_screenshot
+
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -203,8 +203,7 @@ def entry_page(
         "maintenance_words": MAINTENANCE_WORDS.get(
             doc.get("maintenance", {}).get("type", ""), "Not stated"
         ),
-        "paragraphs": [p.strip() for p in doc.get("description", "").split("\n\n") if p.strip()]
-        or [doc["summary"]],
+        "blocks": text_blocks(doc.get("description", "")) or [{"p": doc["summary"]}],
         "standards": [
             {"id": s["id"], "name": standards.get(s["id"], s["id"]), "profiles": s.get("profiles")}
             for s in doc.get("standards", [])
@@ -218,6 +217,29 @@ def entry_page(
         "links": [{"url": urls[key], "label": label} for key, label in link_labels if key in urls],
         "similar": similar,
     }
+
+
+def text_blocks(text: str) -> list[dict[str, Any]]:
+    """Plain text as paragraphs and bullet lists: blank lines separate paragraphs, and
+    lines starting with "- ", "* " or "• " are list items. Still only text: escaped later."""
+    blocks: list[dict[str, Any]] = []
+    for chunk in text.split("\n\n"):
+        lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+        prose: list[str] = []
+        for line in lines:
+            bullet = line[:2] in ("- ", "* ", "• ")
+            if bullet:
+                if prose:
+                    blocks.append({"p": " ".join(prose)})
+                    prose = []
+                if not blocks or "ul" not in blocks[-1]:
+                    blocks.append({"ul": []})
+                blocks[-1]["ul"].append(line[2:].strip())
+            else:
+                prose.append(line)
+        if prose:
+            blocks.append({"p": " ".join(prose)})
+    return blocks
 
 
 def assurance_rows(assurance: Mapping[str, Any]) -> list[dict[str, Any]]:

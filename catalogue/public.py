@@ -10,6 +10,7 @@ from litestar.response import Redirect, Response, Template
 from catalogue.context import KIND_LABELS, entry_page, search_page
 from catalogue.rendering import page
 from registry.api.dependencies import SearchDep, ServicesDep
+from registry.decisions import DecisionService
 from registry.errors import NotFound
 from registry.search import FILTERS, SearchQuery
 from registry.services import MAX_PER_PAGE
@@ -89,6 +90,7 @@ class PublicPages(Controller):
     ) -> Template:
         query, active = parse_search(request)
         result = search.query(query)
+        DecisionService(services.engine).record_search(query.text, result.total)
         params = {key: request.query_params.getall(key) for key in request.query_params}
         context = search_page(result, params, active, _names(services))
         title = f"Search results for “{query.text}”" if query.text else "Search the registry"

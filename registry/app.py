@@ -5,18 +5,21 @@ from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from catalogue.asset_routes import AssetRoutes
 from catalogue.assets import load_assets
+from catalogue.compare import ComparePage
 from catalogue.errors import error_page, is_page_request
+from catalogue.feeds import FeedRoutes
 from catalogue.public import PublicPages
+from catalogue.reuse import ReuseCheckPages
 from catalogue.templating import make_environment
 from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
@@ -74,6 +77,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     return Litestar(
         route_handlers=[
             PublicPages,
+            ComparePage,
+            ReuseCheckPages,
+            FeedRoutes,
             AssetRoutes,
             EntryController,
             SearchController,

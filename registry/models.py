@@ -164,3 +164,40 @@ class VocabularyTerm(SQLModel, table=True):
     label: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = 0
+
+
+class ReuseDecision(SQLModel, table=True):
+    """A commissioner's record of a reuse check: the need, what was considered, the conclusion.
+
+    `candidates` is a snapshot taken when the record was saved (each entry's name, kind,
+    licence and status, with the verdict and reason), so a record never changes when the
+    entries it names do. It is reached only through its unguessable `token`.
+    """
+
+    __tablename__ = "reuse_decision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    need: str = Field(sa_column=Column(Text, nullable=False))
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    organisation: str = Field(default="", max_length=200)
+    conclusion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    candidates: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class UnmetNeed(SQLModel, table=True):
+    """A search that found nothing: its normalised text and how often it was made.
+
+    No personal data: no person, address or session is recorded, only the words and times.
+    """
+
+    __tablename__ = "unmet_need"
+
+    id: int | None = Field(default=None, primary_key=True)
+    query: str = Field(max_length=200, unique=True)
+    count: int = 1
+    first_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    last_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from registry.models import (
@@ -15,8 +17,10 @@ from registry.models import (
     Entry,
     EntryStandard,
     Maintainer,
+    ReuseDecision,
     Revision,
     Supplier,
+    UnmetNeed,
     Vocabulary,
     VocabularyTerm,
     utcnow,
@@ -270,6 +274,40 @@ class Repository:
                     position=position,
                 )
             )
+
+    # reuse decisions and unmet needs ------------------------------------------------
+    def add_decision(self, decision: ReuseDecision) -> None:
+        self.session.add(decision)
+        self.session.flush()
+
+    def decision(self, token: str) -> ReuseDecision | None:
+        return self.session.exec(select(ReuseDecision).where(ReuseDecision.token == token)).first()
+
+    def count_unmet_need(self, query: str, when: datetime) -> None:
+        """Add one to the query's count, creating its row on first sight; one statement, so
+        concurrent searches for the same words never collide on the unique text."""
+        values = {"query": query, "count": 1, "first_seen": when, "last_seen": when}
+        changes = {"count": col(UnmetNeed.count) + 1, "last_seen": when}
+        if self.session.get_bind().dialect.name == "postgresql":
+            pg = postgresql_insert(UnmetNeed).values(**values)
+            self.session.execute(pg.on_conflict_do_update(index_elements=["query"], set_=changes))
+        else:
+            lite = sqlite_insert(UnmetNeed).values(**values)
+            self.session.execute(lite.on_conflict_do_update(index_elements=["query"], set_=changes))
+
+    def unmet_needs(self, limit: int) -> list[UnmetNeed]:
+        """The searches that found nothing, most often made first."""
+        return list(
+            self.session.exec(
+                select(UnmetNeed)
+                .order_by(
+                    col(UnmetNeed.count).desc(),
+                    col(UnmetNeed.last_seen).desc(),
+                    col(UnmetNeed.query),
+                )
+                .limit(limit)
+            ).all()
+        )
 
 
 def _escape_like(text: str) -> str:

@@ -53,6 +53,8 @@ def test_home_has_search_counts_and_recent_entries(site: Client) -> None:
     assert '<form action="/search" method="get" role="search"' in html
     assert re.search(r'href="/browse/kind/api">API</a> \(\d+\)', html)
     assert "Recently published" in html
+    # Each recent entry is a link with its name as text.
+    assert not re.search(r'<a href="/entries/[^"]+"></a>', html)
     assert "/standards/hl7-fhir-r4" in html
 
 
@@ -102,6 +104,7 @@ def test_entry_page_lays_out_what_a_commissioner_needs(site: Client) -> None:
         assert f"<h2>{heading}</h2>" in html
     assert 'href="/standards/hl7-fhir-r4"' in html
     assert "Licence not stated" in html
+    assert re.search(r"<ul><li>[^<]+</li><li>", html)  # the description's bullet list
     assert "?format=json" in html
     assert "?format=yaml" in html
 
