@@ -4,10 +4,10 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from catalogue.rendering import page
-from registry.errors import RegistryError
+from registry.errors import Moved, RegistryError
 
 MESSAGES = {
     404: (
@@ -36,6 +36,9 @@ def is_page_request(request: Request[Any, Any, Any]) -> bool:
 
 
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any] | Template:
+    if isinstance(exc, Moved):
+        # A merged entry's old address leads to the surviving entry.
+        return Redirect(path=f"/entries/{exc.target}", status_code=301)
     status = 500
     if isinstance(exc, HTTPException):
         status = exc.status_code

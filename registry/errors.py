@@ -53,6 +53,14 @@ class NotFound(RegistryError):
     title = "Not found"
 
 
+class Moved(NotFound):
+    title = "Moved"
+
+    def __init__(self, detail: str, target: str) -> None:
+        super().__init__(detail)
+        self.target = target
+
+
 class Conflict(RegistryError):
     title = "Conflict"
 

@@ -201,3 +201,13 @@ class UnmetNeed(SQLModel, table=True):
     count: int = 1
     first_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     last_seen: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class EntryRedirect(SQLModel, table=True):
+    """An id that no longer names an entry of its own: it was merged into `target_id`."""
+
+    __tablename__ = "entry_redirect"
+
+    old_id: str = Field(primary_key=True, max_length=63)
+    target_id: str = Field(foreign_key="entry.id", max_length=63, index=True)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

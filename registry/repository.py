@@ -15,6 +15,7 @@ from registry.models import (
     AuditEvent,
     Change,
     Entry,
+    EntryRedirect,
     EntryStandard,
     Maintainer,
     ReuseDecision,
@@ -61,6 +62,25 @@ class Repository:
         if for_update:
             statement = statement.with_for_update()
         return {e.id: e for e in self.session.exec(statement).all()}
+
+    def redirect_for(self, old_id: str) -> str | None:
+        """The entry an old id was merged into, following chains of merges."""
+        seen: set[str] = set()
+        current = old_id
+        while (row := self.session.get(EntryRedirect, current)) is not None:
+            if row.target_id in seen:  # pragma: no cover - merges refuse cycles
+                break
+            seen.add(row.target_id)
+            current = row.target_id
+        return current if current != old_id else None
+
+    def add_redirect(self, old_id: str, target_id: str, when: datetime) -> None:
+        # Ids merged into the old one now lead straight to the new target.
+        for row in self.session.exec(
+            select(EntryRedirect).where(EntryRedirect.target_id == old_id)
+        ).all():
+            row.target_id = target_id
+        self.session.add(EntryRedirect(old_id=old_id, target_id=target_id, created_at=when))
 
     def add_entry(self, entry: Entry) -> None:
         self.session.add(entry)

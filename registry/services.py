@@ -20,6 +20,7 @@ from registry.errors import (
     Forbidden,
     InvalidEntry,
     Issue,
+    Moved,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -141,6 +142,9 @@ class EntryService:
     def get(self, entry_id: str, principal: Principal | None) -> EntryView:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
+            target = repo.redirect_for(entry_id)
+            if target is not None:
+                raise Moved(f"'{entry_id}' was merged into '{target}'.", target)
             entry = self._readable(repo, entry_id, principal)
             view = self._view(repo, entry, principal)
         under_review = view.state == State.SUBMITTED.value or (
@@ -328,6 +332,40 @@ class EntryService:
                 self._act_on_entry(repo, entry, action, actor, reason)
             view = self._view(repo, entry, actor)
         return self._with_similar(view) if action is Action.SUBMIT else view
+
+    def merge(
+        self, entry_id: str, into: str, principal: Principal | None, reason: str
+    ) -> EntryView:
+        """Merge a duplicate into another entry: the duplicate is retired with its history
+        kept, and its id redirects to the surviving entry from then on."""
+        actor = require_principal(principal)
+        actor.require(Scope.REVIEW)
+        if not reason.strip():
+            raise InvalidEntry(
+                [Issue("/reason", "Say why: a merge needs a reason.")],
+                detail="A reason is required.",
+            )
+        if entry_id == into:
+            raise InvalidEntry([Issue("/into", "An entry cannot be merged into itself.")])
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            old = self._readable(repo, entry_id, actor, for_update=True)
+            target = repo.entry(into, for_update=True)
+            if target is None or target.state not in (State.PUBLISHED, State.DEPRECATED):
+                raise InvalidEntry(
+                    [Issue("/into", f"'{into}' is not a published entry to merge into.")]
+                )
+            if repo.redirect_for(into) is not None:  # pragma: no cover - a merged entry is retired
+                raise Conflict(f"'{into}' has itself been merged.")
+            document = _with_status(dict(old.document), State.RETIRED.value)
+            set_document(old, document)
+            old.state = State.RETIRED.value
+            old.published_revision = old.head_revision + 1
+            old.pending_revision = old.pending_state = None
+            record_step(repo, old, document, "merge", actor, f"Merged into {into}: {reason}")
+            repo.add_redirect(entry_id, into, utcnow())
+            repo.audit(actor.label, "entry.redirect", entry_id, {"into": into})
+            return self._view(repo, target, actor)
 
     def _act_on_entry(
         self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str

@@ -118,6 +118,22 @@ def link_header(request: Request[Any, Any, Any], page: Page) -> str:
 REASON = Annotated[str, QueryParameter(description="Why the change is made.", max_length=5000)]
 
 
+@dataclass
+class _MergeBody(Operation):
+    def __post_init__(self) -> None:
+        schema = Schema(
+            type=OpenAPIType.OBJECT,
+            required=["into", "reason"],
+            properties={
+                "into": Schema(type=OpenAPIType.STRING, description="the surviving entry"),
+                "reason": Schema(type=OpenAPIType.STRING, max_length=5000),
+            },
+        )
+        self.request_body = RequestBody(
+            required=True, content={"application/json": OpenAPIMediaType(schema=schema)}
+        )
+
+
 class EntryController(Controller):
     path = "/api/v1/entries"
     tags = ("entries",)
@@ -198,7 +214,7 @@ class EntryController(Controller):
         description="The API view by default. `format=json`, `yaml` or `publiccode` gives "
         "the entry document alone, as a file (publiccode.yml for `publiccode`).",
         operation_class=_EntryRepresentations,
-        responses=problems(401, 404),
+        responses=problems(301, 401, 404),
         sync_to_thread=True,
     )
     def get_entry(
@@ -279,6 +295,32 @@ class EntryController(Controller):
         number: FromPath[int],
     ) -> RevisionOut:
         return cast(RevisionOut, services.entries.revision(entry_id, number, principal).as_dict())
+
+    @post(
+        "/{entry_id:str}/merge",
+        summary="Merge a duplicate into another entry (maintainers)",
+        description="The duplicate is retired with its history kept; its id redirects (301) "
+        "to the surviving entry from then on.",
+        status_code=200,
+        operation_class=_MergeBody,
+        responses=problems(400, 401, 403, 404, 413, 415, 422),
+    )
+    async def merge_entry(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        principal: PrincipalDep,
+        entry_id: FromPath[str],
+    ) -> Response[EntryOut]:
+        require_principal(principal)
+        body = await read_document(request)
+        if not isinstance(body, dict) or set(body) - {"into", "reason"}:
+            raise BadRequest('Send {"into": "<entry id>", "reason": "…"}.')
+        into, reason = body.get("into"), body.get("reason", "")
+        if not isinstance(into, str) or not isinstance(reason, str) or len(reason) > 5000:
+            raise BadRequest('"into" must be an entry id and "reason" text (at most 5000).')
+        view = await sync_to_thread(services.entries.merge, entry_id, into, principal, reason)
+        return entry_response(view)
 
     @post(
         "/{entry_id:str}/actions/{action:str}",

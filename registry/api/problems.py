@@ -16,6 +16,7 @@ from registry.errors import (
     Conflict,
     Forbidden,
     InvalidEntry,
+    Moved,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
@@ -71,6 +72,19 @@ def problem(
 
 def registry_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     assert isinstance(exc, RegistryError)
+    if isinstance(exc, Moved):
+        # A merged id: a permanent redirect to the surviving entry, same sub-path.
+        prefix = "/api/v1/entries/"
+        location = prefix + exc.target
+        return problem(
+            301,
+            exc.title,
+            exc.detail,
+            request.url.path,
+            "moved",
+            {"Location": location},
+            location=location,
+        )
     status, slug = next((s, t) for kind, s, t in STATUS if isinstance(exc, kind))
     extra: dict[str, Any] = {}
     headers: dict[str, str] = {}

@@ -112,7 +112,13 @@ class ActionIn(TypedDict):
     reason: NotRequired[str]
 
 
+class MergeIn(TypedDict):
+    into: str
+    reason: str
+
+
 _DESCRIPTIONS = {
+    301: "The entry was merged into another; Location names it",
     400: "Malformed body or parameter",
     401: "Missing or wrong API key",
     403: "The key lacks the scope or the entry belongs to someone else",
