@@ -90,7 +90,8 @@ class PublicPages(Controller):
     ) -> Template:
         query, active = parse_search(request)
         result = search.query(query)
-        DecisionService(services.engine).record_search(query.text, result.total)
+        if not active:  # a search narrowed by filters is not a need nothing meets
+            DecisionService(services.engine).record_search(query.text, result.total)
         params = {key: request.query_params.getall(key) for key in request.query_params}
         context = search_page(result, params, active, _names(services))
         title = f"Search results for “{query.text}”" if query.text else "Search the registry"

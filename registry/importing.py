@@ -21,7 +21,7 @@ from registry.db import transaction
 from registry.errors import NotFound, RegistryError
 from registry.importers import Importer
 from registry.importers.base import FileResult, Imported, Rejected
-from registry.models import Supplier, utcnow
+from registry.models import Entry, Supplier, utcnow
 from registry.repository import Repository
 from registry.services import VISIBLE_STATES, EntryService, publish_document
 from registry.validation import EntryValidator
@@ -37,7 +37,7 @@ class Outcome:
 
     source: str
     entry_id: str | None
-    result: str  # created, updated, unchanged, submitted, duplicate, rejected
+    result: str  # created, updated, unchanged, kept, submitted, duplicate, rejected
     messages: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,7 +62,7 @@ class ImportReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        names = ("created", "updated", "unchanged", "submitted", "duplicate", "rejected")
+        names = ("created", "updated", "unchanged", "kept", "submitted", "duplicate", "rejected")
         return {name: self.count(name) for name in names}
 
     def as_dict(self) -> dict[str, Any]:
@@ -147,6 +147,24 @@ def duplicate_keys(document: dict[str, Any]) -> list[str]:
 
 
 _ABSENT = object()
+
+
+def _held(repo: Repository, entry: Entry | None, document: dict[str, Any]) -> str | None:
+    """Why an operator import must leave a stored entry as it is, or None.
+
+    An import refreshes what an import made; it never undoes a maintainer's curation
+    (an edit, a deprecation, a merge) or publishes over an entry in review.
+    """
+    if entry is None or entry.document == document:
+        return None
+    if entry.state != "published":
+        return f"the entry is {entry.state} in the registry; not overwritten by the import"
+    if entry.pending_revision is not None:
+        return "a change to the entry is in review; not overwritten by the import"
+    head = repo.revision(entry.id, entry.head_revision)
+    if head is not None and head.action != "import":
+        return f"changed in the registry since it was imported ({head.action}); not overwritten"
+    return None
 
 
 def _other_source(document: dict[str, Any], stored: Any) -> str | None:
@@ -309,6 +327,13 @@ class ImportService:
                 repo = Repository(session)
                 stored = repo.entries_by_id([i.document["id"] for i in batch], for_update=True)
                 for item in batch:
+                    current = stored.get(item.document["id"])
+                    held = _held(repo, current, item.document)
+                    if held is not None:
+                        report.outcomes.append(
+                            Outcome(item.source, item.document["id"], "kept", [held])
+                        )
+                        continue
                     result = publish_document(
                         repo,
                         item.document,
@@ -316,7 +341,7 @@ class ImportService:
                         "import",
                         f"Imported from {item.source} ({importer.name})",
                         supplier_id,
-                        current=stored.get(item.document["id"]),
+                        current=current,
                     )
                     report.outcomes.append(Outcome(item.source, item.document["id"], result))
 

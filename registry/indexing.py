@@ -61,19 +61,26 @@ class IndexFeeder:
         self.clock = clock
         self._lock = threading.Lock()
         self._gap_seen: dict[int, float] = {}
+        #: Numbers above the mark already applied (behind an open gap): not applied again.
+        self._applied: set[int] = set()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     # one step -----------------------------------------------------------------------
-    def catch_up(self) -> int:
-        """Apply every change after the mark; the number of entries touched."""
-        touched = 0
-        with self._lock:
+    def catch_up(self, *, timeout: float = -1) -> int:
+        """Apply every change after the mark; the number of entries touched. With a
+        `timeout` (seconds) it gives up when another thread holds the index that long."""
+        if not self._lock.acquire(timeout=timeout):
+            return 0
+        try:
+            touched = 0
             while True:
                 applied, more = self._step()
                 touched += applied
                 if not more:
                     return touched
+        finally:
+            self._lock.release()
 
     def _step(self) -> tuple[int, bool]:
         mark = self.index.high_water()
@@ -84,10 +91,14 @@ class IndexFeeder:
                 return 0, False
             seqs = [c.seq or 0 for c in changes]
             new_mark = self._advance(mark, seqs)
-            ids = list(dict.fromkeys(c.entry_id for c in changes))
+            fresh = [c for c in changes if (c.seq or 0) not in self._applied]
+            if not fresh and new_mark == mark:
+                return 0, False
+            ids = list(dict.fromkeys(c.entry_id for c in fresh))
             standard_names = repo.standards_by_id(VISIBLE_STATES)
             upserts, deletes = self._collect(repo, ids, standard_names)
         self.index.apply(upserts, deletes, new_mark)
+        self._applied = {n for n in self._applied | set(seqs) if n > new_mark}
         # Entries after a gap were applied but the mark stays before the gap; stop this
         # round there so they are not re-read in a tight loop.
         return len(ids), new_mark == seqs[-1] and len(changes) == BATCH

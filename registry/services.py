@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from registry.auth import Principal, PrincipalKind, Scope, require_principal
 from registry.db import transaction
@@ -87,7 +87,9 @@ class EntryService:
             repo = Repository(session)
             report = self.validator.validate(document, self.vocabulary_set(repo))
             taken = isinstance(document, dict) and isinstance(document.get("id"), str)
-            if taken and repo.entry(document["id"]) is not None:
+            existing = repo.entry(document["id"]) if taken else None
+            # Only published entries are mentioned: drafts are nobody else's business.
+            if existing is not None and existing.state in VISIBLE_STATES:
                 report.issues.append(
                     Issue(
                         "/id",
@@ -243,7 +245,10 @@ class EntryService:
                 **entry_columns(document),
             )
             repo.add_entry(entry)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError:  # another request created the same id just now
+                raise Conflict(f"An entry with the id '{document['id']}' already exists.") from None
             record_step(repo, entry, document, "create", actor, reason)
             view = self._view(repo, entry, actor, report.warnings)
         return self._with_similar(view)
@@ -274,12 +279,19 @@ class EntryService:
             report = self._check(repo, document)
             state = State(entry.state)
             curator = actor.has(Scope.REVIEW)
+            if curator and entry.pending_state == State.SUBMITTED.value:
+                raise TransitionNotAllowed(
+                    "A supplier's change to this entry is waiting for review; approve it, ask "
+                    "for changes or reject it before editing the entry yourself.",
+                    entry.state,
+                    ["approve", "request-changes", "reject"],
+                )
             if state in EDITABLE_IN_PLACE or (curator and state in VISIBLE - {State.RETIRED}):
                 set_document(entry, document)
                 if state in VISIBLE:
                     entry.published_revision = entry.head_revision + 1
                 record_step(repo, entry, document, "update", actor, reason)
-            elif state in (State.PUBLISHED, State.DEPRECATED):
+            elif state is State.PUBLISHED:
                 if entry.pending_state == State.SUBMITTED.value:
                     raise TransitionNotAllowed(
                         "Your previous change is waiting for review; it cannot be edited until "
@@ -350,6 +362,13 @@ class EntryService:
         with transaction(self.engine) as session:
             repo = Repository(session)
             old = self._readable(repo, entry_id, actor, for_update=True)
+            if old.state not in (State.PUBLISHED, State.DEPRECATED):
+                raise TransitionNotAllowed(
+                    f"Only a published or deprecated entry can be merged; this one is "
+                    f"{old.state} (reject a submission instead).",
+                    old.state,
+                    [],
+                )
             target = repo.entry(into, for_update=True)
             if target is None or target.state not in (State.PUBLISHED, State.DEPRECATED):
                 raise InvalidEntry(
@@ -357,6 +376,7 @@ class EntryService:
                 )
             if repo.redirect_for(into) is not None:  # pragma: no cover - a merged entry is retired
                 raise Conflict(f"'{into}' has itself been merged.")
+            _close_proposal(repo, old, actor, f"Closed: the entry was merged into {into}.")
             document = _with_status(dict(old.document), State.RETIRED.value)
             set_document(old, document)
             old.state = State.RETIRED.value
@@ -375,6 +395,7 @@ class EntryService:
         if action in (Action.SUBMIT, Action.APPROVE):
             self._check(repo, document)
         if action in (Action.DEPRECATE, Action.RETIRE):
+            _close_proposal(repo, entry, actor, f"Closed: the entry was {new_state.value}.")
             document = _with_status(document, new_state.value)
             set_document(entry, document)
         entry.state = new_state.value
@@ -391,10 +412,21 @@ class EntryService:
         pending = repo.revision(entry.id, entry.pending_revision)
         if pending is None:  # pragma: no cover - the foreign key makes this impossible
             raise NotFound("The pending revision is missing.")
+        if entry.state != State.PUBLISHED.value:
+            raise TransitionNotAllowed(
+                f"Changes can only be proposed to a published entry; this one is {entry.state}.",
+                entry.state,
+                [],
+            )
         new_state = apply(State(entry.pending_state or State.DRAFT.value), action)
         document = dict(pending.document)
         if action in (Action.SUBMIT, Action.APPROVE):
             self._check(repo, document)
+        if action is Action.APPROVE and _published_since_proposal(repo, entry):
+            raise Conflict(
+                "The published entry has changed since this change was proposed, so approving "
+                "it would undo that change; ask the supplier for changes instead."
+            )
         if new_state is State.PUBLISHED:
             set_document(entry, document)
             entry.published_revision = entry.head_revision + 1
@@ -506,7 +538,8 @@ def record_step(
     """Append the revision, the change-feed row and the audit row for one step."""
     now = utcnow()
     entry.head_revision += 1
-    entry.updated_at = now
+    if proposal is None:  # a proposal's steps change nothing the public sees
+        entry.updated_at = now
     if proposal is not None:
         entry.pending_revision = entry.head_revision
         entry.pending_state = proposal.value
@@ -581,6 +614,24 @@ def publish_document(
     entry.published_revision = entry.head_revision + 1
     record_step(repo, entry, document, action, actor, reason)
     return outcome
+
+
+def _close_proposal(repo: Repository, entry: Entry, actor: Principal, reason: str) -> None:
+    """Reject a pending proposal (recorded in the history) before a step that ends it."""
+    if entry.pending_revision is None:
+        return
+    pending = repo.revision(entry.id, entry.pending_revision)
+    document = pending.document if pending else dict(entry.document)
+    record_step(repo, entry, document, "reject", actor, reason, proposal=State.REJECTED)
+    entry.pending_revision = entry.pending_state = None
+
+
+def _published_since_proposal(repo: Repository, entry: Entry) -> bool:
+    """Whether a published step (a maintainer's edit, an import) came after the proposal
+    began: its document was based on an older published version."""
+    history = repo.revisions(entry.id)
+    started = max((r.number for r in history if r.action == "propose"), default=0)
+    return any(r.number > started and r.proposal_state is None for r in history)
 
 
 def _owns(entry: Entry, principal: Principal | None) -> bool:

@@ -1,5 +1,6 @@
 """Builds the services from settings: shared by the app factory and the command line."""
 
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -27,7 +28,8 @@ class Search:
     def query(self, query: SearchQuery) -> SearchResult:
         """Search, after applying any changes not yet in the index: a client sees its own
         writes at once; other instances' writes arrive within one poll anyway."""
-        self.feeder.catch_up()
+        # Wait briefly at most behind the background thread, which applies the same changes.
+        self.feeder.catch_up(timeout=0.5)
         return self.index.search(query)
 
     def close(self) -> None:
@@ -66,8 +68,10 @@ def secret_key(settings: Settings) -> str:
     path = settings.data_dir / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        # Created readable by the owner only from the start, never briefly world-readable.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(48))
     return path.read_text(encoding="utf-8").strip()
 
 

@@ -103,9 +103,10 @@ def entry_response(view: EntryView, status_code: int = 200, **headers: str) -> R
 
 def link_header(request: Request[Any, Any, Any], page: Page) -> str:
     def url(number: int) -> str:
-        query = {k: v for k, v in request.query_params.items() if k != "page"}
-        query["page"] = str(number)
-        return f"{request.url.path}?{urlencode(query)}"
+        # Every value of a repeated parameter (kind=api&kind=standard) is kept.
+        pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        pairs.append(("page", str(number)))
+        return f"{request.url.path}?{urlencode(pairs)}"
 
     links = [(1, "first"), (page.last_page, "last")]
     if page.page > 1:
@@ -242,7 +243,11 @@ class EntryController(Controller):
             )
         if_none_match = parse_if_match(request.headers.get("if-none-match")) or []
         if view.etag in if_none_match:
-            return Response(cast(EntryOut, None), status_code=304, headers={"ETag": view.etag})
+            return Response(
+                cast(EntryOut, None),
+                status_code=304,
+                headers={"ETag": view.etag, "Vary": "Authorization"},
+            )
         return entry_response(view)
 
     @put(

@@ -13,9 +13,12 @@ from registry.api.body import read_bytes
 from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.shapes import problems
 from registry.auth import Scope, require_principal
-from registry.errors import BadRequest
+from registry.errors import BadRequest, PayloadTooLarge
 from registry.importers import FORMATS, importer_for
 from registry.importing import parse_safely
+
+#: Entries one API import may hold: each is a submission a maintainer has to review.
+MAX_API_ENTRIES = 200
 
 
 class ImportItemOut(TypedDict):
@@ -81,7 +84,13 @@ class ImportController(Controller):
             raise BadRequest("The file is not UTF-8 text.") from None
         importer = importer_for(fmt)
         source = "".join(c for c in filename if c.isprintable()) or "upload"
-        result = parse_safely(importer, text, source)
+        # Parsing a large file is CPU work: keep it off the event loop.
+        result = await sync_to_thread(parse_safely, importer, text, source)
+        if len(result.entries) > MAX_API_ENTRIES:
+            raise PayloadTooLarge(
+                f"The file holds {len(result.entries)} entries; one API import takes at most "
+                f"{MAX_API_ENTRIES}. Split the file, or ask a maintainer to import it."
+            )
         report = await sync_to_thread(
             services.imports.run, importer, [(source, result)], apply=apply, actor=actor
         )

@@ -71,3 +71,20 @@ def test_import_of_garbage_reports_rejection(client: Client, keys: Keys) -> None
     items = response.json()["items"]
     assert items[0]["result"] == "rejected"
     assert items[0]["source"] == "nominee.json"
+
+
+def test_an_api_import_is_capped(client: Client, keys: Keys) -> None:
+    row = (
+        '2020-01-08,2020-08-24,https://example.org/{n},API {n},"Description {n}.",'
+        "https://example.org/docs/{n},,,,,,government-digital-service\n"
+    )
+    header = CATALOGUE_CSV.splitlines()[0] + "\n"
+    body = header + "".join(row.format(n=n) for n in range(201))
+
+    response = client.post(
+        "/api/v1/imports?format=uk-api-catalogue",
+        content=body,
+        headers={**bearer(keys.supplier), "Content-Type": "text/csv"},
+    )
+
+    assert_problem(response, 413)

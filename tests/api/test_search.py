@@ -141,3 +141,9 @@ def test_unrelated_submission_lists_nothing_similar(catalogue: Client, keys: Key
     created = post_entry(catalogue, keys.supplier, an_entry(name="Quokka Rota Planner"))
 
     assert created.json()["similar"] == []
+
+
+def test_links_keep_every_value_of_a_repeated_filter(catalogue: Client) -> None:
+    response = catalogue.get("/api/v1/search?kind=api&kind=standard&per_page=5")
+
+    assert "kind=api&kind=standard" in response.headers["link"]
