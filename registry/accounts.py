@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Engine
 
@@ -11,9 +12,11 @@ from registry.auth import (
     PrincipalKind,
     Scope,
     generate_key,
+    hash_password,
     parse_scopes,
     secret_matches,
     split_token,
+    verify_password,
 )
 from registry.db import transaction
 from registry.errors import Conflict, NotFound, Unauthenticated
@@ -21,6 +24,13 @@ from registry.models import ApiKey, Maintainer, Supplier, utcnow
 from registry.repository import Repository
 
 MAINTAINER_ROLES = ("reviewer", "admin")
+#: Sign-in rules for maintainers: a long password, and a pause after repeated failures.
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_SIGN_INS = 5
+LOCK_OUT_FOR = timedelta(minutes=15)
+#: Who audit rows name for a sign-in attempt not (yet) tied to anyone.
+ANONYMOUS = "anonymous"
+
 #: A key's last use is written at most this often, so reads do not each cause a write.
 LAST_USED_PRECISION = timedelta(minutes=1)
 
@@ -40,6 +50,40 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+@dataclass(frozen=True)
+class MaintainerAccount:
+    """A maintainer who can sign in to the admin pages."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """The outcome of a sign-in: the principal, or why not (never which part was wrong)."""
+
+    principal: Principal | None
+    locked: bool = False
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so the answer takes as long either way."""
+    return hash_password("not a real password, only for timing")
+
+
+def maintainer_principal(person: Maintainer) -> Principal:
+    """The principal a signed-in maintainer acts as: a reviewer reviews; an admin does all."""
+    scopes = frozenset({Scope.ADMIN}) if person.role == "admin" else frozenset({Scope.REVIEW})
+    return Principal(PrincipalKind.MAINTAINER, person.name, scopes, maintainer_id=person.id)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
 
 
 class AccountService:
@@ -171,3 +215,105 @@ class AccountService:
             with transaction(self.engine) as session:
                 Repository(session).touch_key(key_id, now)
         return principal
+
+    # maintainers' passwords and sign-in ------------------------------------------------
+    def create_maintainer(
+        self, *, email: str, role: str, password: str, name: str | None = None, actor: Principal
+    ) -> MaintainerAccount:
+        """A maintainer who signs in with email and password; ValueError or Conflict."""
+        address = normalise_email(email)
+        local, at, domain = address.partition("@")
+        if not at or not local or "." not in domain or len(address) > 254 or " " in address:
+            raise ValueError("give a valid email address, like name@example.nhs.uk")
+        if role not in MAINTAINER_ROLES:
+            raise ValueError(f"the role must be one of {', '.join(MAINTAINER_ROLES)}")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+        person_name = (name if name is not None else address).strip()
+        if not person_name or len(person_name) > 200:
+            raise ValueError("the name must be 1 to 200 characters")
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            if repo.maintainer_by_email(address) is not None:
+                raise Conflict(f"There is already a maintainer with the email {address}.")
+            if repo.maintainer_by_name(person_name) is not None:
+                raise Conflict(f"There is already a maintainer named {person_name}.")
+            person = Maintainer(
+                name=person_name,
+                email=address,
+                role=role,
+                password_hash=hash_password(password),
+                created_at=utcnow(),
+            )
+            repo.add(person)
+            repo.audit(
+                actor.label,
+                "maintainer.create",
+                None,
+                {"maintainer": person_name, "email": address, "role": role},
+            )
+            assert person.id is not None
+            return MaintainerAccount(person.id, person_name, address, role)
+
+    def sign_in(self, email: str, password: str) -> SignInResult:
+        """Check a maintainer's email and password, counting failures and locking the account
+        for a while after too many; every attempt is audited."""
+        address = normalise_email(email)
+        now = utcnow()
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = repo.maintainer_by_email(address, for_update=True) if address else None
+            if person is None or person.password_hash is None:
+                verify_password(password, _dummy_hash())
+                repo.audit(ANONYMOUS, "maintainer.sign-in-failed", None, {"known": False})
+                return SignInResult(None)
+            locked_until = _aware(person.locked_until)
+            if locked_until is not None and locked_until > now:
+                repo.audit(
+                    ANONYMOUS,
+                    "maintainer.sign-in-refused",
+                    None,
+                    {"maintainer": person.name, "locked_until": locked_until.isoformat()},
+                )
+                return SignInResult(None, locked=True)
+            if not verify_password(password, person.password_hash):
+                person.failed_logins += 1
+                repo.audit(
+                    ANONYMOUS,
+                    "maintainer.sign-in-failed",
+                    None,
+                    {"maintainer": person.name, "failures": person.failed_logins},
+                )
+                if person.failed_logins >= MAX_FAILED_SIGN_INS:
+                    person.locked_until = now + LOCK_OUT_FOR
+                    person.failed_logins = 0
+                    repo.audit(
+                        ANONYMOUS,
+                        "maintainer.lock",
+                        None,
+                        {
+                            "maintainer": person.name,
+                            "locked_until": person.locked_until.isoformat(),
+                        },
+                    )
+                    return SignInResult(None, locked=True)
+                return SignInResult(None)
+            person.failed_logins = 0
+            person.locked_until = None
+            principal = maintainer_principal(person)
+            repo.audit(principal.label, "maintainer.sign-in", None, {"maintainer": person.name})
+            return SignInResult(principal)
+
+    def sign_out(self, principal: Principal) -> None:
+        with transaction(self.engine) as session:
+            Repository(session).audit(
+                principal.label, "maintainer.sign-out", None, {"maintainer": principal.name}
+            )
+
+    def maintainer_session(self, maintainer_id: int) -> Principal | None:
+        """The principal for a signed-in session's maintainer; None once they cannot sign in."""
+        with transaction(self.engine, write=False) as session:
+            person = Repository(session).maintainer(maintainer_id)
+            if person is None or person.password_hash is None:
+                return None
+            return maintainer_principal(person)

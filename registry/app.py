@@ -13,6 +13,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from catalogue.admin import ADMIN_PAGES, session_config
 from catalogue.asset_routes import AssetRoutes
 from catalogue.assets import load_assets
 from catalogue.compare import ComparePage
@@ -87,6 +88,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             ImportController,
             MetaController,
             HealthController,
+            *ADMIN_PAGES,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -103,6 +105,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             # The API authenticates with bearer keys, never cookies: no CSRF there.
             exclude=["^/api/", "^/health"],
         ),
+        # The maintainers' sign-in session: an encrypted cookie, sent to /admin pages only.
+        middleware=[session_config(secret_key(settings)).middleware],
         after_request=_security_headers,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

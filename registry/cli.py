@@ -1,6 +1,7 @@
 """The `registry` command line: serve, db upgrade, seed, validate, keys, export."""
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
@@ -69,6 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
 
+    maintainers = commands.add_parser("maintainers", help="maintainers who sign in to /admin")
+    maintainer_commands = maintainers.add_subparsers(
+        dest="maintainers_command", required=True, metavar="ACTION"
+    )
+    new_maintainer = maintainer_commands.add_parser(
+        "create", help="add a maintainer who signs in with email and password"
+    )
+    new_maintainer.add_argument("--email", required=True, help="the address they sign in with")
+    new_maintainer.add_argument("--role", required=True, choices=("reviewer", "admin"))
+    new_maintainer.add_argument("--name", help="how revisions and the audit log name them")
+    new_maintainer.add_argument(
+        "--password", help="at least 12 characters (asked for, unseen, when not given)"
+    )
+
     imports = commands.add_parser(
         "import", help="import files in a foreign format (dry run unless --apply)"
     )
@@ -126,6 +141,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _seed(args, settings, services)
         if args.command == "keys":
             return _keys(args, services)
+        if args.command == "maintainers":
+            return _maintainers(args, services)
         if args.command == "export":
             return _export(args, services)
         if args.command == "import":
@@ -194,6 +211,24 @@ def _keys(args: argparse.Namespace, services: Services) -> int:
     )
     print("Store it now; it is not shown again:", file=sys.stderr)
     print(issued.token)
+    return 0
+
+
+def _maintainers(args: argparse.Namespace, services: Services) -> int:
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password (at least 12 characters): ")
+        if getpass.getpass("The same password again: ") != password:
+            raise CommandError("the passwords do not match")
+    try:
+        account = services.accounts.create_maintainer(
+            email=args.email, role=args.role, name=args.name, password=password, actor=OPERATOR
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    print(
+        f"Maintainer {account.name} <{account.email}> ({account.role}) can now sign in at /admin."
+    )
     return 0
 
 

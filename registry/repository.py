@@ -329,6 +329,64 @@ class Repository:
             ).all()
         )
 
+    # maintainers' sign-in and the admin pages ---------------------------------------------
+    def maintainer_by_email(self, email: str, *, for_update: bool = False) -> Maintainer | None:
+        statement = select(Maintainer).where(Maintainer.email == email)
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.exec(statement).first()
+
+    def review_queue(self, limit: int) -> list[Entry]:
+        """Submitted entries and entries with a submitted proposal, longest waiting first
+        (while an entry waits, its last step is the submission)."""
+        statement = (
+            select(Entry)
+            .where(or_(col(Entry.state) == "submitted", col(Entry.pending_state) == "submitted"))
+            .order_by(col(Entry.updated_at), col(Entry.id))
+            .limit(limit)
+        )
+        return list(self.session.exec(statement).all())
+
+    def count_review_queue(self) -> int:
+        statement = select(func.count()).where(
+            or_(col(Entry.state) == "submitted", col(Entry.pending_state) == "submitted")
+        )
+        return int(self.session.exec(statement.select_from(Entry)).one())
+
+    def audit_search(
+        self,
+        *,
+        entry_id: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before_id: int | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[AuditEvent], int]:
+        """Audit rows matching the filters, newest first, and how many match in all.
+
+        `actor` matches part of the actor's label, ignoring case; `since` is inclusive and
+        `until` exclusive; `before_id` pages by key (for exports) rather than by offset.
+        """
+        statement = select(AuditEvent)
+        if entry_id:
+            statement = statement.where(AuditEvent.entry_id == entry_id)
+        if actor:
+            like = f"%{_escape_like(actor.lower())}%"
+            statement = statement.where(func.lower(AuditEvent.actor).like(like, escape="\\"))
+        if since is not None:
+            statement = statement.where(col(AuditEvent.created_at) >= since)
+        if until is not None:
+            statement = statement.where(col(AuditEvent.created_at) < until)
+        total = self.session.exec(select(func.count()).select_from(statement.subquery())).one()
+        if before_id is not None:
+            statement = statement.where(col(AuditEvent.id) < before_id)
+        rows = self.session.exec(
+            statement.order_by(col(AuditEvent.id).desc()).offset(offset).limit(limit)
+        ).all()
+        return list(rows), int(total)
+
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

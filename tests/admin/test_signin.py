@@ -1,0 +1,277 @@
+"""Signing in to and out of the admin pages; the guards on every admin page."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlmodel import Session, select
+
+from registry.models import AuditEvent, Maintainer
+from registry.settings import Settings
+from registry.wiring import Services
+from tests.admin.conftest import ADMIN, REVIEWER, Client, csrf_token, main, sign_in, try_sign_in
+
+ADMIN_PAGES = ["/admin", "/admin/queue", "/admin/unmet-needs", "/admin/audit", "/admin/audit.csv"]
+
+
+def audit_actions(services: Services) -> list[tuple[str, str]]:
+    with Session(services.engine) as session:
+        rows = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()  # type: ignore[arg-type]
+        return [(r.actor, r.action) for r in rows]
+
+
+def account(services: Services, email: str) -> Maintainer:
+    with Session(services.engine) as session:
+        found = session.exec(select(Maintainer).where(Maintainer.email == email)).one()
+        session.expunge(found)
+        return found
+
+
+def test_login_page_is_a_form_with_labels_and_csrf(client: Client) -> None:
+    response = client.get("/admin/login")
+
+    html = main(response.text)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["cache-control"] == "no-store"
+    assert '<form action="/admin/login" method="post"' in html
+    assert 'name="_csrf_token"' in html
+    assert '<label class="nhsuk-label" for="email">' in html
+    assert '<label class="nhsuk-label" for="password">' in html
+    assert html.count("<h1>") == 1
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_sign_in_sets_a_strict_httponly_session_cookie(client: Client) -> None:
+    response = try_sign_in(client, REVIEWER.email, REVIEWER.password)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin"
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("rr_admin="))
+    assert "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower()
+    assert "Max-Age=28800" in cookie
+    assert "Secure" not in cookie  # plain HTTP here
+    assert REVIEWER.email not in cookie  # encrypted
+    home = client.get("/admin")
+    assert home.status_code == 200
+    assert "Signed in as Rita Reviewer" in home.text
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_session_cookie_is_secure_over_https(app: Litestar) -> None:
+    with TestClient(app, base_url="https://testserver.local") as client:
+        response = try_sign_in(client, REVIEWER.email, REVIEWER.password)
+
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("rr_admin="))
+    assert "Secure" in cookie
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_send_anonymous_visitors_to_sign_in(client: Client, path: str) -> None:
+    response = client.get(path, follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin/login"
+
+
+def test_review_page_sends_anonymous_visitors_to_sign_in(client: Client) -> None:
+    response = client.get("/admin/entries/anything/review", follow_redirects=False)
+
+    assert response.headers["location"] == "/admin/login"
+
+
+def test_a_forged_session_cookie_is_not_a_sign_in(client: Client) -> None:
+    client.cookies.set("rr_admin", "bm90IGEgcmVhbCBzZXNzaW9u", path="/admin")
+
+    response = client.get("/admin", follow_redirects=False)
+
+    assert response.status_code == 303
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_wrong_password_gets_one_generic_message(client: Client, services: Services) -> None:
+    wrong = try_sign_in(client, REVIEWER.email, "not the password at all")
+    unknown = try_sign_in(client, "nobody@example.nhs.uk", "not the password at all")
+
+    for response in (wrong, unknown):
+        assert response.status_code == 400
+        assert "The email or password is wrong" in response.text
+        assert "try again later" not in response.text.lower()
+        assert 'class="nhsuk-error-summary' in response.text
+        assert '<a href="#email">' in response.text
+    assert main(wrong.text).replace("not the password at all", "") == main(unknown.text).replace(
+        "nobody@example.nhs.uk", REVIEWER.email
+    ).replace("not the password at all", "")
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+    assert account(services, REVIEWER.email).failed_logins == 1
+
+
+def test_empty_fields_are_asked_for(client: Client) -> None:
+    response = try_sign_in(client, "", "")
+
+    assert response.status_code == 400
+    assert "Enter your email address" in response.text
+    assert "Enter your password" in response.text
+
+
+def test_sign_in_without_csrf_token_is_refused(client: Client) -> None:
+    client.get("/admin/login")
+
+    response = client.post(
+        "/admin/login", data={"email": REVIEWER.email, "password": REVIEWER.password}
+    )
+
+    assert response.status_code == 403
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_five_failures_lock_the_account_for_15_minutes(client: Client, services: Services) -> None:
+    for _ in range(4):
+        assert "try again later" not in try_sign_in(client, ADMIN.email, "wrong password!!").text
+
+    fifth = try_sign_in(client, ADMIN.email, "wrong password!!")
+    right = try_sign_in(client, ADMIN.email, ADMIN.password)
+
+    assert "The email or password is wrong. Try again later" in fifth.text
+    assert right.status_code == 400
+    assert "The email or password is wrong. Try again later" in right.text
+    locked = account(services, ADMIN.email).locked_until
+    assert locked is not None
+    remaining = locked.replace(tzinfo=locked.tzinfo or UTC) - datetime.now(UTC)
+    assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
+    actions = [a for _, a in audit_actions(services)]
+    assert actions.count("maintainer.sign-in-failed") == 5
+    assert actions.count("maintainer.lock") == 1
+    assert actions.count("maintainer.sign-in-refused") == 1
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_sign_in_works_again_after_the_lock_ends(client: Client, services: Services) -> None:
+    for _ in range(5):
+        try_sign_in(client, ADMIN.email, "wrong password!!")
+    with Session(services.engine) as session:
+        person = session.exec(select(Maintainer).where(Maintainer.email == ADMIN.email)).one()
+        person.locked_until = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(person)
+        session.commit()
+
+    sign_in(client, ADMIN)
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_success_resets_the_failure_count(client: Client, services: Services) -> None:
+    for _ in range(4):
+        try_sign_in(client, ADMIN.email, "wrong password!!")
+
+    sign_in(client, ADMIN)
+    try_sign_in(client, ADMIN.email, "wrong password!!")
+
+    person = account(services, ADMIN.email)
+    assert person.failed_logins == 1
+    assert person.locked_until is None
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_sign_in_and_failures_are_audited(client: Client, services: Services) -> None:
+    try_sign_in(client, REVIEWER.email, "wrong password!!")
+    sign_in(client, REVIEWER)
+
+    rows = audit_actions(services)
+    assert ("anonymous", "maintainer.sign-in-failed") in rows
+    assert ("maintainer:Rita Reviewer", "maintainer.sign-in") in rows
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_sign_in_email_ignores_case_and_spaces(client: Client) -> None:
+    response = try_sign_in(client, "  RITA@Example.NHS.uk ", REVIEWER.password)
+
+    assert response.status_code == 303
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_sign_out_clears_the_session(client: Client, services: Services) -> None:
+    sign_in(client, REVIEWER)
+    token = csrf_token(client, "/admin")
+
+    response = client.post("/admin/logout", data={"_csrf_token": token}, follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin/login"
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+    assert ("maintainer:Rita Reviewer", "maintainer.sign-out") in audit_actions(services)
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_sign_out_without_csrf_token_is_refused(client: Client) -> None:
+    sign_in(client, REVIEWER)
+
+    response = client.post("/admin/logout", follow_redirects=False)
+
+    assert response.status_code == 403
+    assert client.get("/admin", follow_redirects=False).status_code == 200
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_admin_pages_have_the_sub_navigation_and_a_sign_out_button(client: Client) -> None:
+    sign_in(client, REVIEWER)
+
+    html = client.get("/admin").text
+
+    assert 'aria-label="Admin pages"' in html
+    assert '<a href="/admin/queue">Review queue</a>' in html
+    assert '<form class="rr-admin-nav__signout" action="/admin/logout" method="post">' in html
+    assert "/admin/audit" not in html  # reviewers do not see the admin-only page
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_reviewer_cannot_see_the_audit_log(client: Client) -> None:
+    sign_in(client, REVIEWER)
+
+    page = client.get("/admin/audit")
+    export = client.get("/admin/audit.csv")
+
+    assert page.status_code == 403
+    assert page.headers["content-type"].startswith("text/html")
+    assert "You cannot see this page" in page.text
+    assert export.status_code == 403
+
+
+def test_session_key_is_derived_from_the_secret(settings: Settings) -> None:
+    from catalogue.admin.session import session_key
+
+    assert len(session_key("a")) == 32
+    assert session_key("a") != session_key("b")
+    assert session_key("a") != b"a".ljust(32, b"\0")
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_a_session_ends_8_hours_after_sign_in(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    sign_in(client, REVIEWER)
+    later = time.time() + 8 * 60 * 60 + 1
+
+    class Later:
+        @staticmethod
+        def time() -> float:
+            return later
+
+    monkeypatch.setattr("catalogue.admin.session.time", Later)
+
+    assert client.get("/admin", follow_redirects=False).headers["location"] == "/admin/login"
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_a_session_ends_when_the_account_is_removed(client: Client, services: Services) -> None:
+    sign_in(client, REVIEWER)
+    with Session(services.engine) as session:
+        person = session.exec(select(Maintainer).where(Maintainer.email == REVIEWER.email)).one()
+        person.password_hash = None
+        session.add(person)
+        session.commit()
+
+    assert client.get("/admin", follow_redirects=False).status_code == 303
