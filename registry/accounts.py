@@ -317,3 +317,89 @@ class AccountService:
             if person is None or person.password_hash is None:
                 return None
             return maintainer_principal(person)
+
+    # suppliers and their keys, for the admin pages ------------------------------------
+    def create_supplier(self, name: str, actor: Principal) -> "SupplierSummary":
+        """A new supplier (with no keys yet); ValueError for a bad name, Conflict if taken."""
+        supplier_name = name.strip()
+        if not supplier_name or len(supplier_name) > 200:
+            raise ValueError("the name must be 1 to 200 characters")
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            if repo.supplier_by_name(supplier_name) is not None:
+                raise Conflict(f"There is already a supplier named {supplier_name}.")
+            account = Supplier(name=supplier_name, created_at=utcnow())
+            repo.add(account)
+            repo.audit(actor.label, "supplier.create", None, {"supplier": supplier_name})
+            assert account.id is not None
+            return SupplierSummary(account.id, supplier_name, account.created_at, 0)
+
+    def suppliers(self) -> list["SupplierSummary"]:
+        """Every supplier by name, with how many usable (not revoked, not expired) keys."""
+        with transaction(self.engine, write=False) as session:
+            rows = Repository(session).suppliers_with_active_keys(utcnow())
+            return [
+                SupplierSummary(s.id or 0, s.name, _aware(s.created_at) or s.created_at, count)
+                for s, count in rows
+            ]
+
+    def supplier_keys(self, supplier_id: int) -> tuple["SupplierSummary", list["KeySummary"]]:
+        """A supplier and its keys, newest first; NotFound for an unknown supplier."""
+        now = utcnow()
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            account = repo.supplier(supplier_id)
+            if account is None:
+                raise NotFound(f"There is no supplier {supplier_id}.")
+            keys = [
+                KeySummary(
+                    key_id=key.key_id,
+                    label=key.label,
+                    scopes=key.scopes.split(),
+                    created_at=_aware(key.created_at) or key.created_at,
+                    expires_at=_aware(key.expires_at),
+                    last_used_at=_aware(key.last_used_at),
+                    revoked_at=_aware(key.revoked_at),
+                    now=now,
+                )
+                for key in repo.supplier_keys(supplier_id)
+            ]
+            summary = SupplierSummary(
+                supplier_id,
+                account.name,
+                _aware(account.created_at) or account.created_at,
+                sum(1 for key in keys if key.active),
+            )
+            return summary, keys
+
+
+@dataclass(frozen=True)
+class SupplierSummary:
+    """A supplier as the admin pages list it."""
+
+    id: int
+    name: str
+    created_at: datetime
+    active_keys: int
+
+
+@dataclass(frozen=True)
+class KeySummary:
+    """One of a supplier's keys, never its secret."""
+
+    key_id: str
+    label: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    now: datetime
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= self.now
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and not self.expired

@@ -14,6 +14,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from catalogue.admin import ADMIN_PAGES, session_config
+from catalogue.admin.quality import QualityPages
+from catalogue.admin.suppliers import SupplierPages
 from catalogue.asset_routes import AssetRoutes
 from catalogue.assets import load_assets
 from catalogue.compare import ComparePage
@@ -89,6 +91,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             MetaController,
             HealthController,
             *ADMIN_PAGES,
+            SupplierPages,
+            QualityPages,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

@@ -387,6 +387,33 @@ class Repository:
         ).all()
         return list(rows), int(total)
 
+    # the admin pages' suppliers and keys ----------------------------------------------
+    def suppliers_with_active_keys(self, now: datetime) -> list[tuple[Supplier, int]]:
+        """Every supplier by name, with how many of its keys are neither revoked nor expired."""
+        active = (
+            select(ApiKey.supplier_id, func.count().label("active"))
+            .where(col(ApiKey.supplier_id).is_not(None))
+            .where(col(ApiKey.revoked_at).is_(None))
+            .where(or_(col(ApiKey.expires_at).is_(None), col(ApiKey.expires_at) > now))
+            .group_by(col(ApiKey.supplier_id))
+            .subquery()
+        )
+        statement = (
+            select(Supplier, func.coalesce(active.c.active, 0))
+            .outerjoin(active, active.c.supplier_id == col(Supplier.id))
+            .order_by(col(Supplier.name))
+        )
+        return [(supplier, int(count)) for supplier, count in self.session.exec(statement).all()]
+
+    def supplier_keys(self, supplier_id: int) -> list[ApiKey]:
+        """A supplier's keys, newest first."""
+        statement = (
+            select(ApiKey)
+            .where(ApiKey.supplier_id == supplier_id)
+            .order_by(col(ApiKey.created_at).desc(), col(ApiKey.key_id))
+        )
+        return list(self.session.exec(statement).all())
+
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,72 @@
+"""The data quality page (any signed-in maintainer): published entries with problems."""
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, get
+from litestar.response import Template
+
+from catalogue.admin.base import AdminController, MaintainerDep, admin_page
+from registry.api.dependencies import ServicesDep
+from registry.db import transaction
+from registry.quality import KINDS, problems
+from registry.repository import Repository
+
+REVIEW_ROUTE = "/admin/entries/{entry_id:str}/review"
+
+
+def _has_review_page(request: Request[Any, Any, Any]) -> bool:
+    return any(route.path == REVIEW_ROUTE for route in request.app.routes)
+
+
+class QualityPages(AdminController):
+    @get("/admin/quality", sync_to_thread=True)
+    def quality(
+        self, request: Request[Any, Any, Any], services: ServicesDep, maintainer: MaintainerDep
+    ) -> Template:
+        chosen = request.query_params.get("kind", "")
+        chosen = chosen if chosen in KINDS else ""
+        today = datetime.now(UTC).date()
+        with transaction(services.engine, write=False) as session:
+            vocabularies = services.entries.vocabulary_set(Repository(session))
+        views = list(services.entries.published())
+        known_ids = frozenset(view.id for view in views)
+        review = _has_review_page(request)
+        groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
+        for view in views:
+            found = problems(view.document, vocabularies, today, known_ids)
+            url = (
+                f"/admin/entries/{quote(view.id, safe='')}/review"
+                if review
+                else f"/entries/{quote(view.id, safe='')}"
+            )
+            for problem in found:
+                groups[problem.kind].append(
+                    {
+                        "id": view.id,
+                        "name": str(view.document.get("name", view.id)),
+                        "url": url,
+                        "path": problem.path,
+                        "message": problem.message,
+                    }
+                )
+        summary = [
+            {"kind": kind, "title": title, "count": len(groups[kind])}
+            for kind, title in KINDS.items()
+        ]
+        shown = [
+            {"kind": kind, "title": title, "rows": groups[kind]}
+            for kind, title in KINDS.items()
+            if groups[kind] and (not chosen or chosen == kind)
+        ]
+        return admin_page(
+            request,
+            "admin/quality.jinja",
+            maintainer,
+            title="Data quality",
+            summary=summary,
+            groups=shown,
+            chosen=chosen,
+            entries_with_problems=len({row["id"] for rows in groups.values() for row in rows}),
+        )
