@@ -46,7 +46,6 @@ from registry.search import IndexedEntry, SearchQuery, SearchResult, Synonyms, W
 from registry.seeding import read_source
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
-from registry.vocabularies import VocabularySet
 
 FULL_SYNTHETIC = 100_000
 QUICK_SYNTHETIC = 20_000
@@ -154,10 +153,8 @@ def realistic_corpus() -> RealCorpus:
     settings = Settings()
     source = read_source(settings.seed_dir)
     seed = [document for _, document in source.entries if isinstance(document, dict)]
-    standard_names = {
-        str(d["id"]): str(d["name"]) for d in seed if d.get("kind") == "standard" and "id" in d
-    }
-    vocabularies = VocabularySet.build(source.vocabularies, standard_names)
+    vocabularies = source.vocabulary_set()
+    standard_names = dict(vocabularies.standards)
     validator = EntryValidator(load_schemas(settings.schemas_dir))
     make = EntryMaker(standard_names)
     entries = [make(d) for d in seed]

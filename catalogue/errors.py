@@ -7,6 +7,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 
 from catalogue.rendering import page
+from registry.api.problems import STATUS
 from registry.errors import Moved, RegistryError
 
 MESSAGES = {
@@ -43,8 +44,6 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     if isinstance(exc, HTTPException):
         status = exc.status_code
     elif isinstance(exc, RegistryError):
-        from registry.api.problems import STATUS
-
         status = next((s for kind, s, _ in STATUS if isinstance(exc, kind)), 500)
     heading, lines = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
     return page(

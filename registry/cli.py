@@ -330,15 +330,9 @@ def validate_files(files: Sequence[Path], settings: Settings, out: TextIO) -> in
     """Print `file: /path: message` for every problem; 1 when any file has an error."""
     validator = EntryValidator(load_schemas(settings.schemas_dir))
     try:
-        seed = read_source(settings.seed_dir)
+        known = read_source(settings.seed_dir).vocabulary_set()
     except SeedError:
-        seed = None
-    standards = {
-        d["id"]: str(d.get("name", d["id"]))
-        for _, d in (seed.entries if seed else [])
-        if isinstance(d, dict) and d.get("kind") == "standard" and isinstance(d.get("id"), str)
-    }
-    known = VocabularySet.build(seed.vocabularies if seed else [], standards)
+        known = VocabularySet()
     documents: list[tuple[str, str, Any]] = []  # (file, pointer prefix, document)
     failed = False
     for file in files:

@@ -22,6 +22,7 @@ from registry.db import transaction
 from registry.models import Entry
 from registry.repository import Repository
 from registry.search import IndexedEntry, SearchIndex
+from registry.services import walk_published
 from registry.views import iso
 from registry.workflow import VISIBLE
 
@@ -153,17 +154,11 @@ class IndexFeeder:
             return count[0]
 
     def _visible(self) -> Iterator[IndexedEntry]:
-        last = ""
-        while True:
-            with transaction(self.engine, write=False) as session:
-                repo = Repository(session)
-                names = repo.standards_by_id(VISIBLE_STATES)
-                rows = repo.visible_after(last, VISIBLE_STATES, 500)
-                batch = [indexed(e, names) for e in rows]
-            if not batch:
-                return
-            yield from batch
-            last = batch[-1].id
+        def convert(repo: Repository, rows: list[Entry]) -> list[IndexedEntry]:
+            names = repo.standards_by_id(VISIBLE_STATES)
+            return [indexed(e, names) for e in rows]
+
+        return walk_published(self.engine, convert, batch=500)
 
     def ensure_fresh(self, recreated: bool) -> str:
         """Bring the index up to date at start-up: rebuild when it was recreated or is

@@ -222,12 +222,6 @@ class Repository:
             )
         )
 
-    def audit_events(self, entry_id: str | None = None, limit: int = 100) -> list[AuditEvent]:
-        statement = select(AuditEvent)
-        if entry_id is not None:
-            statement = statement.where(AuditEvent.entry_id == entry_id)
-        return list(self.session.exec(statement.order_by(col(AuditEvent.id)).limit(limit)).all())
-
     # accounts and keys --------------------------------------------------------------
     def supplier_by_name(self, name: str) -> Supplier | None:
         return self.session.exec(select(Supplier).where(Supplier.name == name)).first()

@@ -20,7 +20,12 @@ from registry.errors import Issue
 from registry.repository import Repository
 from registry.services import VISIBLE_STATES, EntryService, publish_document
 from registry.validation import EntryValidator
-from registry.vocabularies import Vocabulary, vocabulary_from_document
+from registry.vocabularies import (
+    Vocabulary,
+    VocabularySet,
+    standards_in,
+    vocabulary_from_document,
+)
 
 
 @dataclass
@@ -53,6 +58,10 @@ class SeedResult:
 class SeedSource:
     vocabularies: list[Vocabulary]
     entries: list[tuple[str, Any]]  # (where it came from, document)
+
+    def vocabulary_set(self) -> VocabularySet:
+        """What documents are checked against when only this source is known."""
+        return VocabularySet.build(self.vocabularies, standards_in(d for _, d in self.entries))
 
 
 def read_source(path: Path) -> SeedSource:

@@ -5,10 +5,10 @@ revision, the change-feed row and the audit row together, so an error leaves not
 half-written.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -46,6 +46,7 @@ from registry.workflow import (
 )
 
 MAX_PER_PAGE = 100
+T = TypeVar("T")
 VISIBLE_STATES = sorted(s.value for s in VISIBLE)
 
 
@@ -183,19 +184,10 @@ class EntryService:
             return Page([self._view(repo, e, principal) for e in rows], total, page, per_page)
 
     def published(self, batch: int = 200) -> Iterator[EntryView]:
-        """Every published, deprecated or retired entry in id order, a batch per short
-        read transaction, so memory stays constant and no connection is held between
-        batches."""
-        last = ""
-        while True:
-            with transaction(self.engine, write=False) as session:
-                repo = Repository(session)
-                rows = repo.visible_after(last, VISIBLE_STATES, batch)
-                views = [self._view(repo, e, None) for e in rows]
-            if not views:
-                return
-            yield from views
-            last = views[-1].id
+        """Every published, deprecated or retired entry in id order, as the public sees it."""
+        return walk_published(
+            self.engine, lambda repo, rows: [self._view(repo, e, None) for e in rows], batch
+        )
 
     def recent(self, newest_by: str, limit: int = 5) -> list[EntryView]:
         """Recently published (`newest_by="published"`) or updated public entries."""
@@ -496,6 +488,26 @@ class EntryService:
             pending=pending,
             warnings=[w.as_dict() for w in warnings],
         )
+
+
+def walk_published(
+    engine: Engine,
+    convert: Callable[[Repository, list[Entry]], list[T]],
+    batch: int = 200,
+) -> Iterator[T]:
+    """Every published, deprecated or retired entry in id order, converted a batch at a
+    time inside its own short read transaction: memory stays constant and no connection
+    is held between batches (harvester dumps, index rebuilds)."""
+    last = ""
+    while True:
+        with transaction(engine, write=False) as session:
+            repo = Repository(session)
+            rows = repo.visible_after(last, VISIBLE_STATES, batch)
+            if not rows:
+                return
+            last = rows[-1].id
+            converted = convert(repo, rows)
+        yield from converted
 
 
 def entry_columns(document: dict[str, Any]) -> dict[str, Any]:

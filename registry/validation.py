@@ -17,7 +17,7 @@ from referencing import Registry, Resource
 from registry.documents import type_name
 from registry.errors import Issue
 from registry.licences import NO_ASSERTION, analyse
-from registry.vocabularies import VocabularySet
+from registry.vocabularies import VocabularySet, standards_in
 
 ENTRY_SCHEMA_FILE = "entry.schema.json"
 _SOFTWARE_KINDS = frozenset({"software", "library"})
@@ -86,12 +86,7 @@ class EntryValidator:
     def validate_batch(self, documents: Sequence[Any], vocabularies: VocabularySet) -> list[Report]:
         """Validate several documents together: standards may refer to ones in the batch,
         and ids must be unique across it."""
-        in_batch = {
-            d["id"]: str(d.get("name", d["id"]))
-            for d in documents
-            if isinstance(d, dict) and d.get("kind") == "standard" and isinstance(d.get("id"), str)
-        }
-        combined = vocabularies.with_standards(in_batch)
+        combined = vocabularies.with_standards(standards_in(documents))
         reports = [self.validate(d, combined) for d in documents]
         counts = Counter(_text_id(d) for d in documents)
         for document, report in zip(documents, reports, strict=True):

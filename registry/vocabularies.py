@@ -62,6 +62,15 @@ def vocabulary_from_document(document: Any, source: str) -> Vocabulary:
     return Vocabulary(name, title, tuple(parsed))
 
 
+def standards_in(documents: Iterable[Any]) -> dict[str, str]:
+    """id -> name of the `kind: standard` entries among the documents."""
+    return {
+        d["id"]: str(d.get("name", d["id"]))
+        for d in documents
+        if isinstance(d, dict) and d.get("kind") == "standard" and isinstance(d.get("id"), str)
+    }
+
+
 @dataclass(frozen=True)
 class VocabularySet:
     """What a document's references are checked against."""

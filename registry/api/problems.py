@@ -169,10 +169,4 @@ def problem_for(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return internal_error_handler(request, exc)
 
 
-EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
-    RegistryError: registry_error_handler,
-    HTTPException: http_error_handler,
-    Exception: internal_error_handler,
-}
-
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem", "problem_for"]
+__all__ = ["PROBLEM_JSON", "MediaType", "problem", "problem_for"]

@@ -31,16 +31,6 @@ def docnums(bits: int) -> list[int]:
     return result
 
 
-def membership(bits: int) -> bytes:
-    """A byte string for fast `contains(members, docnum)` tests while walking an order."""
-    return bits.to_bytes((bits.bit_length() + 7) >> 3, "little") if bits > 0 else b""
-
-
-def contains(members: bytes, docnum: int) -> bool:
-    index = docnum >> 3
-    return index < len(members) and bool(members[index] >> (docnum & 7) & 1)
-
-
 def full(size: int) -> int:
     """All document numbers below `size`."""
     return (1 << size) - 1

@@ -16,9 +16,7 @@ def seed_vocabularies() -> VocabularySet:
     """The seed's categories, care settings and standards: what imports are checked against."""
     global _VOCABULARIES
     if _VOCABULARIES is None:
-        source = read_source(SEED_DIR)
-        standards = {d["id"]: d["name"] for _, d in source.entries if d.get("kind") == "standard"}
-        _VOCABULARIES = VocabularySet.build(source.vocabularies, standards)
+        _VOCABULARIES = read_source(SEED_DIR).vocabulary_set()
     return _VOCABULARIES
 
 
