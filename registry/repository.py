@@ -41,6 +41,8 @@ class EntryFilter:
     licence: str | None = None
     supplier: str | None = None
     open_source: bool | None = None
+    #: Text in the id or the name, any case (the admin pages' entry finder).
+    text: str | None = None
 
 
 class Repository:
@@ -111,6 +113,14 @@ class Repository:
             )
         if filters.open_source is not None:
             statement = statement.where(Entry.open_source == filters.open_source)
+        if filters.text:
+            like = f"%{_escape_like(filters.text.lower())}%"
+            statement = statement.where(
+                or_(
+                    func.lower(Entry.id).like(like, escape="\\"),
+                    func.lower(Entry.name).like(like, escape="\\"),
+                )
+            )
         if filters.standard:
             statement = statement.where(
                 col(Entry.id).in_(

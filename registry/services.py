@@ -115,11 +115,11 @@ class EntryService:
                 return Vocabulary(
                     "standards", "Standards", tuple(Term(i, label) for i, label in standards)
                 )
-            found = repo.vocabulary(name) if name in ALL_VOCABULARIES else None
-            if found is None:
+            if name not in ALL_VOCABULARIES:
                 names = ", ".join(ALL_VOCABULARIES)
                 raise NotFound(f"There is no vocabulary '{name}'; the vocabularies are: {names}.")
-            return found
+            # A registry not seeded yet has the vocabulary, with no terms in it.
+            return repo.vocabulary(name) or Vocabulary(name, name.replace("-", " ").title(), ())
 
     def health(self) -> dict[str, Any]:
         """Database reachability and counts, for monitoring."""
@@ -171,15 +171,7 @@ class EntryService:
                 allowed = states
             else:
                 allowed = [s for s in (states or VISIBLE_STATES) if s in VISIBLE_STATES]
-            chosen = EntryFilter(
-                states=allowed,
-                kind=filters.kind,
-                status=filters.status,
-                standard=filters.standard,
-                licence=filters.licence,
-                supplier=filters.supplier,
-                open_source=filters.open_source,
-            )
+            chosen = replace(filters, states=allowed)
             rows, total = repo.list_entries(chosen, (page - 1) * per_page, per_page)
             return Page([self._view(repo, e, principal) for e in rows], total, page, per_page)
 
@@ -218,9 +210,20 @@ class EntryService:
             return _revision_view(found, with_document=True)
 
     # writing ------------------------------------------------------------------------
-    def create(self, document: Any, principal: Principal | None, reason: str = "") -> EntryView:
+    def create(
+        self,
+        document: Any,
+        principal: Principal | None,
+        reason: str = "",
+        *,
+        publish: bool = False,
+    ) -> EntryView:
+        """A new draft; with `publish`, a maintainer's entry published at once (as their
+        edits to published entries are), which needs the review scope."""
         actor = require_principal(principal)
-        if not (actor.has(Scope.SUBMIT) or actor.has(Scope.REVIEW)):
+        if publish:
+            actor.require(Scope.REVIEW)
+        elif not (actor.has(Scope.SUBMIT) or actor.has(Scope.REVIEW)):
             actor.require(Scope.SUBMIT)
         with transaction(self.engine) as session:
             repo = Repository(session)
@@ -230,10 +233,11 @@ class EntryService:
             now = utcnow()
             entry = Entry(
                 id=document["id"],
-                state=State.DRAFT.value,
+                state=(State.PUBLISHED if publish else State.DRAFT).value,
                 supplier_id=actor.supplier_id,
                 created_at=now,
                 updated_at=now,
+                published_at=now if publish else None,
                 **entry_columns(document),
             )
             repo.add_entry(entry)
@@ -241,6 +245,8 @@ class EntryService:
                 session.flush()
             except IntegrityError:  # another request created the same id just now
                 raise Conflict(f"An entry with the id '{document['id']}' already exists.") from None
+            if publish:
+                entry.published_revision = entry.head_revision + 1
             record_step(repo, entry, document, "create", actor, reason)
             view = self._view(repo, entry, actor, report.warnings)
         return self._with_similar(view)
@@ -307,7 +313,10 @@ class EntryService:
         principal: Principal | None,
         reason: str = "",
         if_match: Sequence[str] | None = None,
+        effective: date | None = None,
     ) -> EntryView:
+        """Take a workflow action. `effective` is the day a deprecation or retirement took
+        effect (default today), recorded in the document's `status_dates`."""
         actor = require_principal(principal)
         action = parse_action(action_name)
         if action is None:
@@ -330,10 +339,20 @@ class EntryService:
                     detail="A reason is required.",
                 )
             _check_precondition(entry, if_match, required=False)
+            if effective is not None and action not in (Action.DEPRECATE, Action.RETIRE):
+                raise InvalidEntry(
+                    [Issue("/effective", f"'{action.value}' takes no date.")],
+                    detail="Only a deprecation or a retirement has a date.",
+                )
+            if effective is not None and effective > date.today():
+                raise InvalidEntry(
+                    [Issue("/effective", "The date cannot be in the future.")],
+                    detail="The date cannot be in the future.",
+                )
             if entry.pending_revision is not None and action in PROPOSAL_ACTIONS:
                 self._act_on_proposal(repo, entry, action, actor, reason)
             else:
-                self._act_on_entry(repo, entry, action, actor, reason)
+                self._act_on_entry(repo, entry, action, actor, reason, effective)
             view = self._view(repo, entry, actor)
         return self._with_similar(view) if action is Action.SUBMIT else view
 
@@ -380,7 +399,13 @@ class EntryService:
             return self._view(repo, target, actor)
 
     def _act_on_entry(
-        self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str
+        self,
+        repo: Repository,
+        entry: Entry,
+        action: Action,
+        actor: Principal,
+        reason: str,
+        effective: date | None = None,
     ) -> None:
         new_state = apply(State(entry.state), action)
         document = dict(entry.document)
@@ -388,7 +413,7 @@ class EntryService:
             self._check(repo, document)
         if action in (Action.DEPRECATE, Action.RETIRE):
             _close_proposal(repo, entry, actor, f"Closed: the entry was {new_state.value}.")
-            document = _with_status(document, new_state.value)
+            document = _with_status(document, new_state.value, effective)
             set_document(entry, document)
         entry.state = new_state.value
         if new_state in VISIBLE:
@@ -531,9 +556,14 @@ def standard_ids(document: dict[str, Any]) -> list[str]:
     return [s["id"] for s in document.get("standards", []) if isinstance(s, dict) and "id" in s]
 
 
-def _with_status(document: dict[str, Any], status: str) -> dict[str, Any]:
-    """The document with its lifecycle status and that status's date set to today."""
+def _with_status(
+    document: dict[str, Any], status: str, effective: date | None = None
+) -> dict[str, Any]:
+    """The document with its lifecycle status and that status's date: the date given, or
+    the one it already records, or today."""
     dates = dict(document.get("status_dates", {}))
+    if effective is not None:
+        dates[status] = effective.isoformat()
     dates.setdefault(status, date.today().isoformat())
     return {**document, "status": status, "status_dates": dates}
 

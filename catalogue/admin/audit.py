@@ -12,9 +12,9 @@ from litestar import Request, get
 from litestar.response import Stream, Template
 
 from catalogue.admin.base import NO_STORE, AdminController, MaintainerDep, admin_page
-from catalogue.admin.curation import AuditFilter, AuditRow, Curation
 from catalogue.admin.session import require_admin
 from registry.api.dependencies import ServicesDep
+from registry.curation import AuditFilter, AuditRow, Curation
 
 PER_PAGE = 50
 CSV_COLUMNS = ("id", "time", "actor", "action", "entry", "detail")

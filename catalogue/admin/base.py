@@ -25,14 +25,20 @@ class AdminController(Controller):
 
 
 def admin_nav(request_path: str, principal: Principal | None) -> list[dict[str, Any]]:
-    """The admin sub-navigation; the audit log only for admins."""
+    """The admin sub-navigation; suppliers, vocabularies and the audit log only for admins."""
     items = [
         ("/admin", "Admin home"),
         ("/admin/queue", "Review queue"),
+        ("/admin/entries", "Entries"),
+        ("/admin/quality", "Data quality"),
         ("/admin/unmet-needs", "Unmet needs"),
     ]
     if principal is not None and principal.has(Scope.ADMIN):
-        items.append(("/admin/audit", "Audit log"))
+        items += [
+            ("/admin/suppliers", "Suppliers and keys"),
+            ("/admin/vocabularies", "Vocabularies"),
+            ("/admin/audit", "Audit log"),
+        ]
     return [
         {
             "href": href,

@@ -7,9 +7,9 @@ from litestar import Request, get
 from litestar.response import Template
 
 from catalogue.admin.base import AdminController, MaintainerDep, admin_page
-from catalogue.admin.curation import Curation
 from registry.api.dependencies import ServicesDep
 from registry.auth import Scope
+from registry.curation import Curation
 from registry.decisions import DecisionService
 
 UNMET_LIMIT = 200

@@ -2,22 +2,16 @@
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Request, get
 from litestar.response import Template
 
 from catalogue.admin.base import AdminController, MaintainerDep, admin_page
+from catalogue.admin.entries import edit_url
 from registry.api.dependencies import ServicesDep
 from registry.db import transaction
 from registry.quality import KINDS, problems
 from registry.repository import Repository
-
-REVIEW_ROUTE = "/admin/entries/{entry_id:str}/review"
-
-
-def _has_review_page(request: Request[Any, Any, Any]) -> bool:
-    return any(route.path == REVIEW_ROUTE for route in request.app.routes)
 
 
 class QualityPages(AdminController):
@@ -32,15 +26,10 @@ class QualityPages(AdminController):
             vocabularies = services.entries.vocabulary_set(Repository(session))
         views = list(services.entries.published())
         known_ids = frozenset(view.id for view in views)
-        review = _has_review_page(request)
         groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
         for view in views:
             found = problems(view.document, vocabularies, today, known_ids)
-            url = (
-                f"/admin/entries/{quote(view.id, safe='')}/review"
-                if review
-                else f"/entries/{quote(view.id, safe='')}"
-            )
+            url = edit_url(view.id)
             for problem in found:
                 groups[problem.kind].append(
                     {

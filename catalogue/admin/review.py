@@ -11,12 +11,12 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from catalogue.admin.base import AdminController, MaintainerDep, admin_page
-from catalogue.admin.curation import Curation
 from catalogue.admin.diff import diff
 from catalogue.admin.session import flash
 from catalogue.admin.signin import form_text
 from registry.api.dependencies import ServicesDep
 from registry.auth import Principal
+from registry.curation import Curation
 from registry.errors import Conflict, InvalidEntry, NotFound
 from registry.views import EntryView
 from registry.wiring import Services
@@ -84,7 +84,7 @@ class ReviewPages(AdminController):
     ) -> Template:
         return _review_page(request, services, maintainer, entry_id, errors={}, typed={})
 
-    @post("/admin/entries/{entry_id:str}/{action:str}", sync_to_thread=True)
+    @post("/admin/entries/{entry_id:str}/review/{action:str}", sync_to_thread=True)
     def act(
         self,
         request: Request[Any, Any, Any],

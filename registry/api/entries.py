@@ -1,13 +1,14 @@
 """Entries: list, read, create, update, history and workflow actions."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal, cast
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.concurrency import sync_to_thread
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
-from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from registry.api.body import read_document
@@ -20,7 +21,7 @@ from registry.api.shapes import (
     problems,
 )
 from registry.auth import require_principal
-from registry.errors import BadRequest
+from registry.errors import BadRequest, InvalidEntry, Issue
 from registry.exports import ENTRY_FORMATS, render_entry
 from registry.repository import EntryFilter
 from registry.services import MAX_PER_PAGE
@@ -55,11 +56,16 @@ class _ActionBody(Operation):
     def __post_init__(self) -> None:
         schema = Schema(
             type=OpenAPIType.OBJECT,
-            properties={"reason": Schema(type=OpenAPIType.STRING, max_length=5000)},
+            properties={
+                "reason": Schema(type=OpenAPIType.STRING, max_length=5000),
+                "effective": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE),
+            },
         )
         self.request_body = RequestBody(
             required=False,
-            description="Why: required for request-changes, reject, deprecate and retire.",
+            description="Why: required for request-changes, reject, deprecate and retire. "
+            "`effective`: the day a deprecation or retirement took effect (default today; "
+            "not in the future), recorded in the document's status_dates.",
             content={"application/json": OpenAPIMediaType(schema=schema)},
         )
 
@@ -346,18 +352,37 @@ class EntryController(Controller):
     ) -> Response[EntryOut]:
         require_principal(principal)
         body = await read_document(request, allow_empty=True)
-        reason = ""
+        reason, effective = "", None
         if body is not None:
             if not isinstance(body, dict) or not isinstance(body.get("reason", ""), str):
                 raise BadRequest('Send {"reason": "…"} or no body.')
-            unknown = sorted(set(body) - {"reason"})
+            unknown = sorted(set(body) - {"reason", "effective"})
             if unknown:
-                raise BadRequest(f"Unknown field(s): {', '.join(unknown)}; only 'reason' is read.")
+                raise BadRequest(
+                    f"Unknown field(s): {', '.join(unknown)}; only 'reason' and 'effective' "
+                    "are read."
+                )
             reason = str(body.get("reason", ""))
             if len(reason) > 5000:
                 raise BadRequest("The reason must be at most 5000 characters.")
+            effective = _day(body.get("effective"))
         if_match = parse_if_match(request.headers.get("if-match"))
         view = await sync_to_thread(
-            services.entries.act, entry_id, action, principal, reason, if_match
+            services.entries.act, entry_id, action, principal, reason, if_match, effective
         )
         return entry_response(view)
+
+
+def _day(value: Any) -> date | None:
+    """An action's `effective` date: absent, or a YYYY-MM-DD string."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise InvalidEntry(
+        [Issue("/effective", "Must be a date as YYYY-MM-DD, such as 2026-03-31.")],
+        detail="The effective date is not a date.",
+    )

@@ -43,7 +43,7 @@ def test_the_seeded_data_shows_its_real_problems(seeded: Services, client: Clien
     html = main(client.get("/admin/quality").text)
 
     # Orthanc (seed/entries/open-source.yaml) has a homepage but no documentation link.
-    assert '<a href="/admin/entries/orthanc/review">Orthanc</a>' in html
+    assert '<a href="/admin/entries/orthanc/edit">Orthanc</a>' in html
     assert "No documentation link (22)" in html
     # Many NHS APIs say NOASSERTION, but APIs need not assert a licence.
     assert "No licence asserted (0)" in html

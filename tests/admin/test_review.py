@@ -41,7 +41,7 @@ def proposed(services: Services, keys: Keys, **changes: Any) -> str:
 def act(client: Client, entry_id: str, action: str, reason: str = "") -> Any:
     return post_form(
         client,
-        f"/admin/entries/{entry_id}/{action}",
+        f"/admin/entries/{entry_id}/review/{action}",
         {"reason": reason},
         page=f"/admin/entries/{entry_id}/review",
     )
@@ -171,7 +171,7 @@ def test_acting_without_csrf_token_is_refused(
     entry_id = submitted(services, keys)
     sign_in(client, REVIEWER)
 
-    response = client.post(f"/admin/entries/{entry_id}/approve", data={"reason": ""})
+    response = client.post(f"/admin/entries/{entry_id}/review/approve", data={"reason": ""})
 
     assert response.status_code == 403
     assert state(services, entry_id) == "submitted"
@@ -180,7 +180,7 @@ def test_acting_without_csrf_token_is_refused(
 def test_acting_needs_a_sign_in(services: Services, keys: Keys, client: Client) -> None:
     entry_id = submitted(services, keys)
 
-    response = post_form(client, f"/admin/entries/{entry_id}/approve", {"reason": ""})
+    response = post_form(client, f"/admin/entries/{entry_id}/review/approve", {"reason": ""})
 
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/login"
@@ -202,7 +202,7 @@ def test_acting_twice_shows_the_conflict(services: Services, keys: Keys, client:
     act(client, entry_id, "approve")
 
     response = client.post(
-        f"/admin/entries/{entry_id}/reject",
+        f"/admin/entries/{entry_id}/review/reject",
         data={"reason": "late", "_csrf_token": csrf_token(client, "/admin/queue")},
     )
 
@@ -227,7 +227,7 @@ def test_review_page_shows_document_similar_entries_and_three_forms(
         "&#34;licence&#34;: &#34;MIT&#34;" in html or "&quot;licence&quot;: &quot;MIT&quot;" in html
     )
     for action in ("approve", "request-changes", "reject"):
-        assert f'action="/admin/entries/{entry_id}/{action}" method="post"' in html
+        assert f'action="/admin/entries/{entry_id}/review/{action}" method="post"' in html
         assert f'<label class="nhsuk-label nhsuk-label--s" for="{action}-reason">' in html
     assert html.count('name="_csrf_token"') == 4  # three decisions and signing out
 
@@ -294,7 +294,7 @@ def test_a_reviewed_entry_has_no_decision_forms(
     html = main(client.get(f"/admin/entries/{entry_id}/review").text)
 
     assert "This entry is not waiting for review" in html
-    assert f"/admin/entries/{entry_id}/approve" not in html
+    assert f"/admin/entries/{entry_id}/review/approve" not in html
 
 
 def test_home_shows_the_queue_size(services: Services, keys: Keys, client: Client) -> None:

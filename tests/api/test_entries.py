@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -298,3 +299,43 @@ def test_json_body_must_be_an_object(client: Client, keys: Keys) -> None:
 
     body = assert_problem(response, 422)
     assert body["errors"][0]["path"] == ""
+
+
+def test_deprecate_records_the_effective_date_sent(client: Client, keys: Keys) -> None:
+    entry_id = publish(client, keys)
+
+    response = client.post(
+        f"/api/v1/entries/{entry_id}/actions/deprecate",
+        json={"reason": "Replaced", "effective": "2026-02-01"},
+        headers=bearer(keys.reviewer),
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["state"] == "deprecated"
+    assert body["document"]["status_dates"]["deprecated"] == "2026-02-01"
+
+
+@pytest.mark.parametrize(
+    ("effective", "action"),
+    [
+        ("01/02/2026", "deprecate"),
+        ("2999-01-01", "retire"),
+        ("2026-02-01", "approve"),
+        (5, "retire"),
+    ],
+)
+def test_a_wrong_effective_date_is_422_at_its_path(
+    client: Client, keys: Keys, effective: Any, action: str
+) -> None:
+    entry_id = publish(client, keys)
+
+    response = client.post(
+        f"/api/v1/entries/{entry_id}/actions/{action}",
+        json={"reason": "Why", "effective": effective},
+        headers=bearer(keys.reviewer),
+    )
+
+    problem = assert_problem(response, 422)
+    assert problem["errors"][0]["path"] == "/effective"
+    assert client.get(f"/api/v1/entries/{entry_id}").json()["state"] == "published"

@@ -1,4 +1,4 @@
-"""What the admin pages read: the review queue and the audit log, as plain data.
+"""What maintainers read: the review queue and the audit log, as plain data (no HTTP).
 
 These are read-only use cases over the repository (the entry service does every write).
 """
