@@ -351,19 +351,7 @@ class AccountService:
             account = repo.supplier(supplier_id)
             if account is None:
                 raise NotFound(f"There is no supplier {supplier_id}.")
-            keys = [
-                KeySummary(
-                    key_id=key.key_id,
-                    label=key.label,
-                    scopes=key.scopes.split(),
-                    created_at=_aware(key.created_at) or key.created_at,
-                    expires_at=_aware(key.expires_at),
-                    last_used_at=_aware(key.last_used_at),
-                    revoked_at=_aware(key.revoked_at),
-                    now=now,
-                )
-                for key in repo.supplier_keys(supplier_id)
-            ]
+            keys = _key_summaries(repo.supplier_keys(supplier_id), now)
             summary = SupplierSummary(
                 supplier_id,
                 account.name,
@@ -371,6 +359,53 @@ class AccountService:
                 sum(1 for key in keys if key.active),
             )
             return summary, keys
+
+    def maintainers(self) -> list["MaintainerSummary"]:
+        """Every maintainer by name, with how many usable keys they hold."""
+        now = utcnow()
+        with transaction(self.engine, write=False) as session:
+            rows = Repository(session).maintainers_with_active_keys(now)
+            return [_maintainer_summary(person, count, now) for person, count in rows]
+
+    def maintainer_keys(self, maintainer_id: int) -> tuple["MaintainerSummary", list["KeySummary"]]:
+        """A maintainer and their keys, newest first; NotFound for an unknown maintainer."""
+        now = utcnow()
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            person = repo.maintainer(maintainer_id)
+            if person is None:
+                raise NotFound(f"There is no maintainer {maintainer_id}.")
+            keys = _key_summaries(repo.maintainer_keys(maintainer_id), now)
+            return _maintainer_summary(person, sum(1 for k in keys if k.active), now), keys
+
+
+def _key_summaries(keys: list[ApiKey], now: datetime) -> list["KeySummary"]:
+    return [
+        KeySummary(
+            key_id=key.key_id,
+            label=key.label,
+            scopes=key.scopes.split(),
+            created_at=_aware(key.created_at) or key.created_at,
+            expires_at=_aware(key.expires_at),
+            last_used_at=_aware(key.last_used_at),
+            revoked_at=_aware(key.revoked_at),
+            now=now,
+        )
+        for key in keys
+    ]
+
+
+def _maintainer_summary(person: Maintainer, active_keys: int, now: datetime) -> "MaintainerSummary":
+    locked = _aware(person.locked_until)
+    return MaintainerSummary(
+        id=person.id or 0,
+        name=person.name,
+        email=person.email,
+        role=person.role,
+        created_at=_aware(person.created_at) or person.created_at,
+        locked_until=locked if locked is not None and locked > now else None,
+        active_keys=active_keys,
+    )
 
 
 @dataclass(frozen=True)
@@ -384,8 +419,21 @@ class SupplierSummary:
 
 
 @dataclass(frozen=True)
+class MaintainerSummary:
+    """A maintainer as the admin pages list them (never a password hash)."""
+
+    id: int
+    name: str
+    email: str | None  # None: a key-only account made by `registry keys create`
+    role: str
+    created_at: datetime
+    locked_until: datetime | None
+    active_keys: int
+
+
+@dataclass(frozen=True)
 class KeySummary:
-    """One of a supplier's keys, never its secret."""
+    """One of a supplier's or maintainer's keys, never its secret."""
 
     key_id: str
     label: str

@@ -16,6 +16,7 @@ from litestar.template import TemplateConfig
 from catalogue.admin import ADMIN_PAGES, session_config
 from catalogue.admin.quality import QualityPages
 from catalogue.admin.suppliers import SupplierPages
+from catalogue.admin.vocabularies import VocabularyPages
 from catalogue.asset_routes import AssetRoutes
 from catalogue.assets import load_assets
 from catalogue.compare import ComparePage
@@ -93,6 +94,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             *ADMIN_PAGES,
             SupplierPages,
             QualityPages,
+            VocabularyPages,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

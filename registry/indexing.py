@@ -5,6 +5,10 @@ the changes after the index's high-water mark, collapses them to the entries the
 reads each entry's *current* state (so order within the batch does not matter), and
 applies them in one writer commit that also stores the new mark.
 
+Synonym groups are stored in the database too but expand at query time, so they need no
+re-indexing: each poll also reads their change counter and, when it moved, hands the
+index the new groups (`SynonymFollower`).
+
 On PostgreSQL a sequence number can become visible out of order (a transaction that took
 its number earlier commits later). So the mark only advances over a contiguous run of
 numbers; entries after a gap are applied anyway (applying is idempotent), and a gap that
@@ -15,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
@@ -48,6 +53,57 @@ def indexed(entry: Entry, standard_names: dict[str, str]) -> IndexedEntry:
     )
 
 
+Groups = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class StoredSynonyms:
+    """The synonym groups in effect and the counter they were read at (0: never stored)."""
+
+    version: int
+    groups: Groups
+
+
+def read_synonyms(repo: Repository, fallback: Callable[[], Groups]) -> StoredSynonyms:
+    """The stored groups; `fallback()` (the seed file's) while none were ever stored."""
+    version = repo.synonyms_version()
+    if not version:
+        return StoredSynonyms(0, fallback())
+    return StoredSynonyms(version, tuple(tuple(g.terms) for g in repo.synonym_groups()))
+
+
+class SynonymFollower:
+    """Hands an index new synonym groups whenever the database's change counter moves."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        apply: Callable[[Groups], None],
+        fallback: Callable[[], Groups],
+        version: int,
+    ) -> None:
+        """`version`: the counter the index's current groups were read at."""
+        self.engine = engine
+        self.apply = apply
+        self.fallback = fallback
+        self.version = version
+        self._lock = threading.Lock()
+
+    def sync(self) -> bool:
+        """Reload the groups if they changed since the last look; whether they did."""
+        # Read inside the lock, in a transaction begun there: a reload can then never
+        # hand the index groups older than the ones another thread has just applied.
+        with self._lock, transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            if repo.synonyms_version() == self.version:
+                return False
+            stored = read_synonyms(repo, self.fallback)
+            self.apply(stored.groups)
+            self.version = stored.version
+            log.info("Synonym groups reloaded (version %s)", stored.version)
+            return True
+
+
 class IndexFeeder:
     """Applies the change feed to one SearchIndex; safe to call from several threads."""
 
@@ -56,10 +112,12 @@ class IndexFeeder:
         engine: Engine,
         index: SearchIndex,
         clock: Callable[[], float] = time.monotonic,
+        synonyms: SynonymFollower | None = None,
     ) -> None:
         self.engine = engine
         self.index = index
         self.clock = clock
+        self.synonyms = synonyms
         self._lock = threading.Lock()
         self._gap_seen: dict[int, float] = {}
         #: Numbers above the mark already applied (behind an open gap): not applied again.
@@ -68,6 +126,15 @@ class IndexFeeder:
         self._thread: threading.Thread | None = None
 
     # one step -----------------------------------------------------------------------
+    def poll(self) -> int:
+        """One round of following: the synonym groups, then the change feed."""
+        self.sync_synonyms()
+        return self.catch_up()
+
+    def sync_synonyms(self) -> bool:
+        """Reload the synonym groups if they changed; whether they did."""
+        return self.synonyms.sync() if self.synonyms is not None else False
+
     def catch_up(self, *, timeout: float = -1) -> int:
         """Apply every change after the mark; the number of entries touched. With a
         `timeout` (seconds) it gives up when another thread holds the index that long."""
@@ -179,7 +246,7 @@ class IndexFeeder:
         def follow() -> None:
             while not self._stop.wait(interval):
                 try:
-                    self.catch_up()
+                    self.poll()
                 except Exception:
                     log.exception("Applying the change feed failed; will retry")
 

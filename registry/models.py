@@ -211,3 +211,28 @@ class EntryRedirect(SQLModel, table=True):
     old_id: str = Field(primary_key=True, max_length=63)
     target_id: str = Field(foreign_key="entry.id", max_length=63, index=True)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SynonymGroup(SQLModel, table=True):
+    """Search terms that mean the same: a query for any of them also finds the others.
+
+    Expanded at query time, so a change needs no re-index. `terms` are stored as checked by
+    `registry.search.synonyms.clean_group` (trimmed, lower case, at least two).
+    """
+
+    __tablename__ = "synonym_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    terms: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class SynonymVersion(SQLModel, table=True):
+    """One row counting changes to the synonym groups, so that every instance can tell
+    with one cheap read when to reload them. No row means the groups were never stored
+    (the seed file's groups apply)."""
+
+    __tablename__ = "synonym_version"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = 0

@@ -3,9 +3,9 @@
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func, inspect, or_, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -21,6 +21,8 @@ from registry.models import (
     ReuseDecision,
     Revision,
     Supplier,
+    SynonymGroup,
+    SynonymVersion,
     UnmetNeed,
     Vocabulary,
     VocabularyTerm,
@@ -28,6 +30,9 @@ from registry.models import (
 )
 from registry.vocabularies import Term
 from registry.vocabularies import Vocabulary as VocabularyData
+
+#: An account that can hold API keys.
+A = TypeVar("A", Supplier, Maintainer)
 
 
 @dataclass(frozen=True)
@@ -394,29 +399,149 @@ class Repository:
     # the admin pages' suppliers and keys ----------------------------------------------
     def suppliers_with_active_keys(self, now: datetime) -> list[tuple[Supplier, int]]:
         """Every supplier by name, with how many of its keys are neither revoked nor expired."""
+        return self._with_active_keys(Supplier, col(ApiKey.supplier_id), now)
+
+    def maintainers_with_active_keys(self, now: datetime) -> list[tuple[Maintainer, int]]:
+        """Every maintainer by name, with how many of their keys are usable."""
+        return self._with_active_keys(Maintainer, col(ApiKey.maintainer_id), now)
+
+    def _with_active_keys(self, model: type[A], owner: Any, now: datetime) -> list[tuple[A, int]]:
         active = (
-            select(ApiKey.supplier_id, func.count().label("active"))
-            .where(col(ApiKey.supplier_id).is_not(None))
+            select(owner.label("owner_id"), func.count().label("active"))
+            .where(owner.is_not(None))
             .where(col(ApiKey.revoked_at).is_(None))
             .where(or_(col(ApiKey.expires_at).is_(None), col(ApiKey.expires_at) > now))
-            .group_by(col(ApiKey.supplier_id))
+            .group_by(owner)
             .subquery()
         )
         statement = (
-            select(Supplier, func.coalesce(active.c.active, 0))
-            .outerjoin(active, active.c.supplier_id == col(Supplier.id))
-            .order_by(col(Supplier.name))
+            select(model, func.coalesce(active.c.active, 0))
+            .outerjoin(active, active.c.owner_id == col(model.id))
+            .order_by(col(model.name))
         )
-        return [(supplier, int(count)) for supplier, count in self.session.exec(statement).all()]
+        return [(account, int(count)) for account, count in self.session.exec(statement).all()]
 
     def supplier_keys(self, supplier_id: int) -> list[ApiKey]:
         """A supplier's keys, newest first."""
+        return self._keys(col(ApiKey.supplier_id) == supplier_id)
+
+    def maintainer_keys(self, maintainer_id: int) -> list[ApiKey]:
+        """A maintainer's keys, newest first."""
+        return self._keys(col(ApiKey.maintainer_id) == maintainer_id)
+
+    def _keys(self, condition: Any) -> list[ApiKey]:
         statement = (
             select(ApiKey)
-            .where(ApiKey.supplier_id == supplier_id)
+            .where(condition)
             .order_by(col(ApiKey.created_at).desc(), col(ApiKey.key_id))
         )
         return list(self.session.exec(statement).all())
+
+    # the admin pages' vocabularies and synonym groups ---------------------------------
+    def vocabulary_header(self, name: str, *, for_update: bool = False) -> Vocabulary | None:
+        """The vocabulary's row; locking it serialises changes to its terms."""
+        statement = select(Vocabulary).where(Vocabulary.name == name)
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.exec(statement).first()
+
+    def vocabulary_term(self, vocabulary: str, term_id: str) -> VocabularyTerm | None:
+        return self.session.get(VocabularyTerm, (vocabulary, term_id))
+
+    def add_vocabulary_term(self, vocabulary: str, term: Term) -> None:
+        """The term, after the vocabulary's last one."""
+        last = self.session.exec(
+            select(func.max(VocabularyTerm.position)).where(VocabularyTerm.vocabulary == vocabulary)
+        ).one()
+        self.session.add(
+            VocabularyTerm(
+                vocabulary=vocabulary,
+                id=term.id,
+                label=term.label,
+                description=term.description,
+                position=-1 if last is None else int(last) + 1,
+            )
+        )
+        self.session.flush()
+
+    def remove_vocabulary_term(self, vocabulary: str, term_id: str) -> None:
+        self.session.execute(
+            delete(VocabularyTerm).where(
+                col(VocabularyTerm.vocabulary) == vocabulary, col(VocabularyTerm.id) == term_id
+            )
+        )
+
+    def term_usage(self, field: str) -> dict[str, int]:
+        """How many entries (in any state) list each id in the document array `field`
+        ("categories" or "care_settings"), in their current document or pending proposal."""
+        pending = (col(Entry.id) == col(Revision.entry_id)) & (
+            col(Entry.pending_revision) == col(Revision.number)
+        )
+        documents = (
+            select(col(Entry.id).label("id"), col(Entry.document).label("doc"))
+            .union_all(
+                select(
+                    col(Revision.entry_id).label("id"), col(Revision.document).label("doc")
+                ).join(Entry, pending)
+            )
+            .subquery()
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            values = func.json_array_elements_text(documents.c.doc[field])
+        else:
+            values = func.json_each(documents.c.doc, f"$.{field}")
+        elements = values.table_valued("value")
+        statement = (
+            select(elements.c.value, func.count(func.distinct(documents.c.id)))
+            .select_from(documents)
+            .join(elements, true())
+            .group_by(elements.c.value)
+        )
+        return {str(value): int(n) for value, n in self.session.execute(statement).all()}
+
+    def synonym_groups(self) -> list[SynonymGroup]:
+        """Every stored synonym group, oldest first."""
+        return list(self.session.exec(select(SynonymGroup).order_by(col(SynonymGroup.id))).all())
+
+    def synonym_group(self, group_id: int) -> SynonymGroup | None:
+        return self.session.get(SynonymGroup, group_id)
+
+    def add_synonym_group(self, terms: Sequence[str], when: datetime) -> SynonymGroup:
+        group = SynonymGroup(terms=list(terms), updated_at=when)
+        self.session.add(group)
+        self.session.flush()
+        return group
+
+    def remove_synonym_group(self, group_id: int) -> None:
+        self.session.execute(delete(SynonymGroup).where(col(SynonymGroup.id) == group_id))
+
+    def synonyms_version(self) -> int:
+        """The synonym groups' change counter; 0 when they were never stored."""
+        row = self.session.get(SynonymVersion, 1)
+        return row.version if row is not None else 0
+
+    def bump_synonyms_version(self) -> int:
+        """Add one to the change counter (creating it); call it first in a transaction that
+        changes groups: it locks the counter, so such transactions run one at a time."""
+        values = {"id": 1, "version": 1}
+        changes = {"version": col(SynonymVersion.version) + 1}
+        if self.session.get_bind().dialect.name == "postgresql":
+            pg = postgresql_insert(SynonymVersion).values(**values)
+            self.session.execute(pg.on_conflict_do_update(index_elements=["id"], set_=changes))
+        else:
+            lite = sqlite_insert(SynonymVersion).values(**values)
+            self.session.execute(lite.on_conflict_do_update(index_elements=["id"], set_=changes))
+        # The ORM may hold the counter's row from an earlier read in this session.
+        self.session.expire_all()
+        return self.synonyms_version()
+
+    def has_synonym_tables(self) -> bool:
+        """False on a database not yet migrated to hold synonym groups."""
+        found = inspect(self.session.connection())
+        return bool(
+            found.has_table(SynonymGroup.__tablename__)
+            and found.has_table(SynonymVersion.__tablename__)
+        )
 
 
 def _escape_like(text: str) -> str:

@@ -1,9 +1,11 @@
 """Loading seed content (and exports) into the registry, and exporting it again.
 
-A seed source is a folder laid out like `seed/` (`vocabularies/*.yaml`, `entries/*.yaml`)
-or one file holding `vocabularies:` and/or `entries:` (what `registry export` writes).
-Everything is validated as one batch before anything is written; loading the same
-source twice changes nothing.
+A seed source is a folder laid out like `seed/` (`vocabularies/*.yaml`, `entries/*.yaml`,
+`synonyms.yaml`) or one file holding `vocabularies:`, `entries:` and/or `synonyms:` (what
+`registry export` writes). Everything is validated as one batch before anything is
+written; loading the same source twice changes nothing. Maintainers edit vocabularies and
+synonym groups on the admin pages, so seeding never undoes that: it only adds vocabulary
+terms that are not stored yet, and stores synonym groups only when none ever were.
 """
 
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from registry.db import transaction
 from registry.documents import entries_in, read_file
 from registry.errors import Issue
 from registry.repository import Repository
+from registry.search import Synonyms
 from registry.services import VISIBLE_STATES, EntryService, publish_document
 from registry.validation import EntryValidator
 from registry.vocabularies import (
@@ -26,6 +29,7 @@ from registry.vocabularies import (
     standards_in,
     vocabulary_from_document,
 )
+from registry.vocabulary_admin import Groups, seed_groups
 
 
 @dataclass
@@ -51,6 +55,7 @@ class SeedResult:
     updated: int = 0
     unchanged: int = 0
     vocabularies: int = 0
+    synonym_groups: int = 0  # stored now (only when none ever were)
     warnings: list[SeedProblem] = field(default_factory=list)
 
 
@@ -58,6 +63,7 @@ class SeedResult:
 class SeedSource:
     vocabularies: list[Vocabulary]
     entries: list[tuple[str, Any]]  # (where it came from, document)
+    synonym_groups: Groups | None = None  # from a folder's synonyms.yaml
 
     def vocabulary_set(self) -> VocabularySet:
         """What documents are checked against when only this source is known."""
@@ -69,6 +75,7 @@ def read_source(path: Path) -> SeedSource:
     problems: list[SeedProblem] = []
     vocabularies: list[Vocabulary] = []
     entries: list[tuple[str, Any]] = []
+    synonym_groups: Groups | None = None
 
     def load(file: Path) -> Any:
         try:
@@ -88,6 +95,13 @@ def read_source(path: Path) -> SeedSource:
                 entries.extend(
                     (f"{file}#/entries/{i}", e) for i, e in enumerate(entries_in(document))
                 )
+        synonyms_file = path / "synonyms.yaml"
+        document = load(synonyms_file) if synonyms_file.is_file() else None
+        if document is not None:
+            try:
+                synonym_groups = Synonyms.from_document(document).groups
+            except ValueError as exc:
+                problems.append(SeedProblem(str(synonyms_file), Issue("", str(exc))))
     elif path.is_file():
         document = load(path)
         if isinstance(document, dict):
@@ -95,13 +109,18 @@ def read_source(path: Path) -> SeedSource:
                 _add_vocabulary(vocabulary, f"{path}#/vocabularies/{index}", vocabularies, problems)
             raw = document.get("entries") or []
             entries.extend((f"{path}#/entries/{i}", e) for i, e in enumerate(raw))
+            if document.get("synonyms") is not None:
+                try:
+                    synonym_groups = Synonyms.from_document(document["synonyms"]).groups
+                except ValueError as exc:
+                    problems.append(SeedProblem(f"{path}#/synonyms", Issue("", str(exc))))
         elif document is not None:
             entries.extend((f"{path}#/{i}", e) for i, e in enumerate(entries_in(document)))
     else:
         problems.append(SeedProblem(str(path), Issue("", "No such file or folder.")))
     if problems:
         raise SeedError(problems)
-    return SeedSource(vocabularies, entries)
+    return SeedSource(vocabularies, entries, synonym_groups)
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -116,6 +135,16 @@ def _add_vocabulary(
         into.append(vocabulary_from_document(document, source))
     except ValueError as exc:
         problems.append(SeedProblem(source, Issue("", str(exc))))
+
+
+def merge_terms(stored: Vocabulary | None, seed: Vocabulary) -> Vocabulary:
+    """The stored vocabulary with the seed's new terms appended. Terms already stored keep
+    their labels and descriptions, and none is removed: maintainers edit vocabularies on
+    the admin pages, and re-seeding must not undo that or break entries using a term."""
+    if stored is None:
+        return seed
+    added = tuple(term for term in seed.terms if term.id not in stored.ids())
+    return Vocabulary(stored.name, stored.title, stored.terms + added)
 
 
 class Seeder:
@@ -134,15 +163,23 @@ class Seeder:
         with transaction(self.engine) as session:
             repo = Repository(session)
             for vocabulary in source.vocabularies:
-                if repo.vocabulary(vocabulary.name) != vocabulary:
-                    repo.replace_vocabulary(vocabulary)
+                current = repo.vocabulary(vocabulary.name)
+                merged = merge_terms(current, vocabulary)
+                if merged != current:
+                    repo.replace_vocabulary(merged)
+                    known_ids = current.ids() if current else frozenset()
                     repo.audit(
                         actor.label,
-                        "vocabulary.replace",
+                        "vocabulary.seed",
                         None,
-                        {"vocabulary": vocabulary.name, "terms": len(vocabulary.terms)},
+                        {
+                            "vocabulary": vocabulary.name,
+                            "added": [t.id for t in merged.terms if t.id not in known_ids],
+                        },
                     )
                     result.vocabularies += 1
+            if source.synonym_groups is not None:
+                result.synonym_groups = seed_groups(repo, source.synonym_groups, actor)
             session.flush()
             known = self.entries.vocabulary_set(repo)
             documents = [d for _, d in source.entries]
@@ -175,10 +212,14 @@ class Seeder:
         return result
 
     def export(self) -> dict[str, Any]:
-        """Every published entry and the vocabularies, as one document `load` accepts."""
+        """Every published entry, the vocabularies and the stored synonym groups, as one
+        document `load` accepts."""
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
-            return {
+            exported: dict[str, Any] = {
                 "vocabularies": [v.as_dict() for v in repo.vocabularies()],
                 "entries": [e.document for e in repo.visible_entries(VISIBLE_STATES)],
             }
+            if repo.synonyms_version():
+                exported["synonyms"] = {"groups": [g.terms for g in repo.synonym_groups()]}
+            return exported

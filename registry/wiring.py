@@ -2,19 +2,21 @@
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
 from registry.accounts import AccountService
-from registry.db import make_engine
+from registry.db import make_engine, transaction
 from registry.importing import ImportService
-from registry.indexing import IndexFeeder
+from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
+from registry.repository import Repository
 from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
 from registry.seeding import Seeder
 from registry.services import EntryService
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
+from registry.vocabulary_admin import VocabularyAdmin
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,30 @@ class Services:
     accounts: AccountService
     seeder: Seeder
     imports: ImportService
+    vocabularies: VocabularyAdmin
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
-        then lists similar entries on submission."""
-        index = WhooshIndex(
-            self.settings.effective_index_dir, Synonyms.load(self.settings.synonyms_file)
+        then lists similar entries on submission.
+
+        Spelling pairs come from the synonyms file (they shape the index); synonym groups
+        from the database, or from the file while none were ever stored there (or the
+        database predates them). The feeder then follows changes to the groups."""
+        file = Synonyms.load(self.settings.synonyms_file)
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            stored = read_synonyms(repo, lambda: file.groups) if repo.has_synonym_tables() else None
+        groups = stored.groups if stored is not None else file.groups
+        index = WhooshIndex(self.settings.effective_index_dir, replace(file, groups=groups))
+        follower = (
+            SynonymFollower(
+                self.engine, index.set_synonym_groups, lambda: file.groups, stored.version
+            )
+            if stored is not None
+            else None
         )
         self.entries.search = index
-        return Search(index, IndexFeeder(self.engine, index), index.recreated)
+        return Search(index, IndexFeeder(self.engine, index, synonyms=follower), index.recreated)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -87,4 +104,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         accounts=AccountService(engine),
         seeder=Seeder(engine, validator, entries),
         imports=ImportService(engine, validator, entries),
+        vocabularies=VocabularyAdmin(engine, settings.synonyms_file),
     )

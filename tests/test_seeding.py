@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.auth import OPERATOR
+from registry.auth import OPERATOR, Principal
 from registry.documents import dump_json, dump_yaml, read_file
 from registry.seeding import SeedError, read_source
 from registry.validation import EntryValidator
@@ -101,6 +101,7 @@ def test_export_then_seed_into_empty_database_gives_same_entries(
 
     assert fresh.seeder.export() == exported
     assert read_file(path) == exported
+    assert exported["synonyms"]["groups"]  # the stored synonym groups travel too
     fresh.close()
 
 
@@ -110,3 +111,46 @@ def _fresh_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     upgrade(engine)
     return engine
+
+
+def test_seeding_again_keeps_what_maintainers_changed_in_the_vocabularies(
+    seeded: Services,
+) -> None:
+    admin = who_admin(seeded)
+    first = seeded.entries.vocabulary("categories").terms[0]
+    seeded.vocabularies.update_term("categories", first.id, "Renamed by a maintainer", "", admin)
+    seeded.vocabularies.add_term("categories", "added-by-hand", "Added by hand", "", admin)
+
+    result = seeded.seeder.load(read_source(SEED_DIR), OPERATOR)
+
+    terms = {t.id: t.label for t in seeded.entries.vocabulary("categories").terms}
+    assert terms[first.id] == "Renamed by a maintainer"
+    assert terms["added-by-hand"] == "Added by hand"
+    assert result.vocabularies == 0
+
+
+def test_seeding_adds_new_terms_of_the_seed_to_a_stored_vocabulary(
+    seeded: Services, tmp_path: Path
+) -> None:
+    before = seeded.entries.vocabulary("care-settings").terms
+    document = {
+        "vocabularies": [
+            {
+                "name": "care-settings",
+                "title": "Care settings",
+                "terms": [{"id": "space-station", "label": "Space station"}],
+            }
+        ]
+    }
+
+    result = seeded.seeder.load(read_source(write(tmp_path / "v.json", dump_json(document))))
+
+    after = seeded.entries.vocabulary("care-settings").terms
+    assert result.vocabularies == 1
+    assert after[: len(before)] == before
+    assert after[-1].id == "space-station"
+
+
+def who_admin(services: Services) -> Principal:
+    token = services.accounts.create_key(scopes=["admin"], maintainer="Ada", actor=OPERATOR).token
+    return services.accounts.authenticate(token)

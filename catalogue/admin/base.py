@@ -36,6 +36,7 @@ def admin_nav(request_path: str, principal: Principal | None) -> list[dict[str, 
     if principal is not None and principal.has(Scope.ADMIN):
         items += [
             ("/admin/suppliers", "Suppliers and keys"),
+            ("/admin/maintainers", "Maintainers"),
             ("/admin/vocabularies", "Vocabularies"),
             ("/admin/audit", "Audit log"),
         ]
@@ -68,3 +69,25 @@ def admin_page(
     for name, value in NO_STORE.items():
         response.set_header(name, value)
     return response
+
+
+def form_page(
+    request: Request[Any, Any, Any],
+    template: str,
+    principal: Principal,
+    title: str,
+    errors: dict[str, str],
+    **context: Any,
+) -> Template:
+    """A page with forms: 400 and "Error: " in the title when there are problems, each
+    listed in the error summary and linked to its field (whose id is the key)."""
+    return admin_page(
+        request,
+        template,
+        principal,
+        status_code=400 if errors else 200,
+        title=("Error: " if errors else "") + title,
+        errors=errors,
+        error_list=[{"text": message, "href": f"#{field}"} for field, message in errors.items()],
+        **context,
+    )

@@ -2,7 +2,6 @@
 token shown once, on the response page), and revoke them. Every change is audited with the
 signed-in admin as the actor (by the account service)."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -10,7 +9,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from catalogue.admin.base import AdminController, MaintainerDep, admin_page
+from catalogue.admin.base import AdminController, MaintainerDep, form_page
+from catalogue.admin.keys import MAX_EXPIRY_DAYS, key_rows, read_key_form, when
 from catalogue.admin.session import flash, require_admin
 from catalogue.admin.signin import form_text
 from registry.accounts import IssuedKey
@@ -21,19 +21,8 @@ from registry.wiring import Services
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 MAX_NAME = 200
-MAX_LABEL = 200
-MAX_EXPIRY_DAYS = 3650
 #: A supplier's key can only submit entries.
 SUPPLIER_SCOPES = [Scope.SUBMIT.value]
-
-
-def when(moment: datetime | None) -> str:
-    """'2026-11-26 06:20 UTC', or empty."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else ""
-
-
-def _error_list(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
 
 
 class SupplierPages(AdminController):
@@ -93,33 +82,16 @@ class SupplierPages(AdminController):
     ) -> Template:
         require_admin(maintainer)
         supplier, _ = services.accounts.supplier_keys(supplier_id)
-        label = form_text(data, "label", MAX_LABEL + 1).strip()
-        expiry = form_text(data, "expires_in_days", 20).strip()
-        errors: dict[str, str] = {}
-        if len(label) > MAX_LABEL:
-            errors["label"] = f"The label must be {MAX_LABEL} characters or fewer"
-        days: int | None = None
-        if expiry:
-            if not expiry.isdigit() or not 1 <= int(expiry) <= MAX_EXPIRY_DAYS:
-                errors["expires_in_days"] = (
-                    f"Enter a whole number of days from 1 to {MAX_EXPIRY_DAYS}, or leave it empty"
-                )
-            else:
-                days = int(expiry)
-        if errors:
+        form = read_key_form(data)
+        if form.errors:
             return _detail_page(
-                request,
-                services,
-                maintainer,
-                supplier_id,
-                errors=errors,
-                typed={"label": label, "expires_in_days": expiry},
+                request, services, maintainer, supplier_id, errors=form.errors, typed=form.typed
             )
         issued = services.accounts.create_key(
             scopes=SUPPLIER_SCOPES,
             supplier=supplier.name,
-            expires_in_days=days,
-            label=label,
+            expires_in_days=form.days,
+            label=form.label,
             actor=maintainer,
         )
         return _detail_page(request, services, maintainer, supplier_id, issued=issued)
@@ -159,15 +131,13 @@ def _list_page(
         }
         for s in services.accounts.suppliers()
     ]
-    return admin_page(
+    return form_page(
         request,
         "admin/suppliers.jinja",
         maintainer,
-        status_code=400 if errors else 200,
-        title=("Error: " if errors else "") + "Suppliers and keys",
+        "Suppliers and keys",
+        errors,
         suppliers=suppliers,
-        errors=errors,
-        error_list=_error_list(errors),
         typed=typed,
     )
 
@@ -184,31 +154,15 @@ def _detail_page(
 ) -> Template:
     errors = errors or {}
     supplier, keys = services.accounts.supplier_keys(supplier_id)
-    rows = [
-        {
-            "key_id": key.key_id,
-            "label": key.label,
-            "scopes": " ".join(key.scopes),
-            "created": when(key.created_at),
-            "expires": when(key.expires_at),
-            "last_used": when(key.last_used_at),
-            "status": "Revoked" if key.revoked_at else ("Expired" if key.expired else "Active"),
-            "revoked": when(key.revoked_at),
-            "active": key.active,
-        }
-        for key in keys
-    ]
-    return admin_page(
+    return form_page(
         request,
         "admin/suppliers_detail.jinja",
         maintainer,
-        status_code=400 if errors else 200,
-        title=("Error: " if errors else "") + supplier.name,
+        supplier.name,
+        errors,
         supplier={"id": supplier.id, "name": supplier.name, "created": when(supplier.created_at)},
-        keys=rows,
+        keys=key_rows(keys),
         issued=issued,
-        errors=errors,
-        error_list=_error_list(errors),
         typed=typed or {},
         max_expiry_days=MAX_EXPIRY_DAYS,
     )

@@ -15,6 +15,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -114,7 +115,8 @@ class WhooshIndex:
     # Reading
 
     def search(self, query: SearchQuery) -> SearchResult:
-        return self._read(lambda s: search(s, query, self.normaliser, self.synonym_table))
+        table = self.synonym_table
+        return self._read(lambda s: search(s, query, self.normaliser, table))
 
     def similar(
         self, document: Mapping[str, Any], limit: int = 5, exclude: str | None = None
@@ -128,6 +130,15 @@ class WhooshIndex:
     def count(self) -> int:
         """Entries in the index, whatever their state."""
         return self._read(lambda s: s.count)
+
+    def set_synonym_groups(self, groups: Sequence[Sequence[str]]) -> None:
+        """Use these synonym groups from the next search on. Groups expand at query time,
+        so nothing is re-indexed; a search already running keeps the table it started with."""
+        table = SynonymTable(groups, self.normaliser)
+        synonyms = replace(self.synonyms, groups=tuple(tuple(g) for g in groups))
+        with self._lock:
+            self.synonym_table = table
+            self.synonyms = synonyms
 
     # Writing
 

@@ -14,7 +14,8 @@ from registry.search.analysis import Normaliser, exact_key
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 16
 SYNONYM_WEIGHT = 0.9
-_LONGEST_SYNONYM = 8  # clauses
+#: A synonym longer than this many words is never matched against a query.
+MAX_SYNONYM_WORDS = 8
 
 _CHUNK = re.compile(r'(-?)"([^"]*)"|([^\s"]+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -103,7 +104,7 @@ class SynonymTable:
     def _longest_match(self, clauses: Sequence[Clause], start: int) -> tuple[int, int] | None:
         terms: tuple[str, ...] = ()
         best = None
-        for end in range(start, min(len(clauses), start + _LONGEST_SYNONYM)):
+        for end in range(start, min(len(clauses), start + MAX_SYNONYM_WORDS)):
             clause = clauses[end]
             if clause.quoted or clause.excluded:
                 break

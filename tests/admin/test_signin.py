@@ -12,7 +12,18 @@ from registry.settings import Settings
 from registry.wiring import Services
 from tests.admin.conftest import ADMIN, REVIEWER, Client, csrf_token, main, sign_in, try_sign_in
 
-ADMIN_PAGES = ["/admin", "/admin/queue", "/admin/unmet-needs", "/admin/audit", "/admin/audit.csv"]
+ADMIN_PAGES = [
+    "/admin",
+    "/admin/queue",
+    "/admin/unmet-needs",
+    "/admin/audit",
+    "/admin/audit.csv",
+    "/admin/vocabularies",
+    "/admin/vocabularies/standards",
+    "/admin/vocabularies/synonyms",
+    "/admin/vocabularies/categories",
+    "/admin/vocabularies/care-settings/terms/pharmacy",
+]
 
 
 def audit_actions(services: Services) -> list[tuple[str, str]]:

@@ -89,29 +89,43 @@ def _wait_for_search(base_url: str, deadline: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of the catalogue, migrated and seeded, on a free loopback port."""
+def site_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the catalogue's process: its own data folder and a free port."""
     folder = tmp_path_factory.mktemp("browser-site")
-    port = free_port()
     env = {
         **os.environ,
         "REGISTRY_DATA_DIR": str(folder / "data"),
         "REGISTRY_HOST": "127.0.0.1",
-        "REGISTRY_PORT": str(port),
+        "REGISTRY_PORT": str(free_port()),
     }
     for name in ("REGISTRY_DATABASE_URL", "REGISTRY_INDEX_DIR"):
         env.pop(name, None)
+    return env
+
+
+def registry_command(env: dict[str, str], *arguments: str) -> str:
+    """Run `registry ARGUMENTS` against the catalogue's data; its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "registry", *arguments],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def site(browser: Browser, site_env: dict[str, str]) -> Iterator[str]:
+    """The base URL of the catalogue, migrated and seeded, on a free loopback port."""
     for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run(
-            [sys.executable, "-m", "registry", *command],
-            cwd=PROJECT_ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+        registry_command(site_env, *command)
+    port = int(site_env["REGISTRY_PORT"])
     base_url = f"http://127.0.0.1:{port}"
-    with running([sys.executable, "-m", "registry", "serve"], env, port, folder / "serve.log"):
+    log = Path(site_env["REGISTRY_DATA_DIR"]).parent / "serve.log"
+    with running([sys.executable, "-m", "registry", "serve"], site_env, port, log):
         _wait_for_search(base_url, time.monotonic() + 60)
         yield base_url
 

@@ -1,13 +1,17 @@
-"""Tests for registry.search.synonyms: the synonyms file and its validation."""
+"""Tests for registry.search.synonyms: the synonyms file, the rules for groups, and an
+index taking new groups while it runs."""
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from registry.search import Synonyms
+from registry.search import SearchQuery, Synonyms
+from registry.search.synonyms import clean_group, overlap
 from tests.builders import write
-from tests.search.entries import SYNONYMS_FILE
+from tests.search.conftest import IndexFactory
+from tests.search.entries import SYNONYMS_FILE, an_indexed_entry
 
 
 def test_seed_synonyms_file_loads() -> None:
@@ -85,3 +89,68 @@ def test_spelling_fingerprint_changes_with_the_spellings() -> None:
             groups=(("gp", "general practice"),), spellings=(("colour", "color"),)
         ).spelling_fingerprint()
     )
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ([["gp", "general practice"], ["GP", "family doctor"]], "groups[1]: 'gp' is already in"),
+        ([["gp", "x" * 101]], "groups[0]: the term 'xxx"),
+        ([["gp", "gp "]], "groups[0]: the term 'gp' is given twice"),
+        ([["gp", "the"]], "no word that search can match"),
+    ],
+)
+def test_from_document_applies_the_group_rules(groups: list[list[str]], message: str) -> None:
+    with pytest.raises(ValueError, match="synonyms") as raised:
+        Synonyms.from_document({"groups": groups})
+
+    assert message in str(raised.value)
+
+
+def test_clean_group_trims_joins_spaces_lowers_and_drops_blank_terms() -> None:
+    assert clean_group(["  Emergency\t Department ", "", "A&E"]) == ("emergency department", "a&e")
+
+
+def test_overlap_compares_terms_as_search_reads_them() -> None:
+    others = [("gp", "general practice"), ("organisation", "trust")]
+
+    assert overlap(["family doctor", "General Practices"], others) == (
+        "General Practices",
+        ("gp", "general practice"),
+    )
+    assert overlap(["organization"], others) == ("organization", ("organisation", "trust"))
+    assert overlap(["family doctor", "surgery"], others) is None
+
+
+def test_an_index_uses_replaced_groups_from_the_next_search(index_of: IndexFactory) -> None:
+    index = index_of(an_indexed_entry(id="ward", summary="Ward rounds."))
+    assert index.search(SearchQuery(text="bay")).total == 0
+
+    index.set_synonym_groups([("bay", "ward")])
+    assert [h.id for h in index.search(SearchQuery(text="bay")).hits] == ["ward"]
+    assert index.synonyms.groups == (("bay", "ward"),)
+
+    index.set_synonym_groups([])
+    assert index.search(SearchQuery(text="bay")).total == 0
+
+
+def test_replacing_groups_while_searching_never_fails(index_of: IndexFactory) -> None:
+    index = index_of(an_indexed_entry(id="ward", summary="Ward rounds."))
+    failures: list[BaseException] = []
+    done = threading.Event()
+
+    def search_repeatedly() -> None:
+        try:
+            while not done.is_set():
+                assert index.search(SearchQuery(text="bay")).total in (0, 1)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=search_repeatedly)
+    thread.start()
+    for round_ in range(200):
+        index.set_synonym_groups([("bay", "ward")] if round_ % 2 else [])
+    done.set()
+    thread.join()
+
+    assert failures == []

@@ -1,0 +1,229 @@
+"""Maintainers and their API keys (admins only): list maintainers, add one with a first
+password, issue keys with review or admin scopes (the token shown once) and revoke them.
+Every change is audited with the signed-in admin as the actor (by the account service)."""
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from catalogue.admin.base import AdminController, MaintainerDep, form_page
+from catalogue.admin.keys import MAX_EXPIRY_DAYS, key_rows, read_key_form, when
+from catalogue.admin.session import flash, require_admin
+from catalogue.admin.signin import form_text
+from registry.accounts import MAINTAINER_ROLES, MIN_PASSWORD_LENGTH, IssuedKey
+from registry.api.dependencies import ServicesDep
+from registry.auth import Principal, Scope
+from registry.errors import Conflict, NotFound
+from registry.wiring import Services
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+LIST = "/admin/maintainers"
+#: What each scope lets a maintainer's key do, for the issue-key form.
+SCOPE_HINTS = {
+    Scope.REVIEW.value: "Read every entry, approve, request changes, reject and curate.",
+    Scope.ADMIN.value: "Also manage suppliers, keys, maintainers and vocabularies.",
+}
+
+
+def _many(data: dict[str, Any], name: str) -> list[str]:
+    value = data.get(name, [])
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+
+class MaintainerPages(AdminController):
+    @get(LIST, sync_to_thread=True)
+    def maintainers(
+        self, request: Request[Any, Any, Any], services: ServicesDep, maintainer: MaintainerDep
+    ) -> Template:
+        require_admin(maintainer)
+        return _list_page(request, services, maintainer, errors={}, typed={})
+
+    @post(LIST, sync_to_thread=True)
+    def add(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        data: FormData,
+    ) -> Redirect | Template:
+        require_admin(maintainer)
+        typed = {
+            "email": form_text(data, "email", 300).strip(),
+            "name": form_text(data, "name", 300).strip(),
+            "role": form_text(data, "role", 20),
+        }
+        password = form_text(data, "password", 1000)
+        errors: dict[str, str] = {}
+        if "@" not in typed["email"]:
+            errors["email"] = "Enter an email address, like name@example.nhs.uk"
+        if not typed["name"]:
+            errors["name"] = "Enter their name, as revisions and the audit log will show it"
+        if typed["role"] not in MAINTAINER_ROLES:
+            errors["role"] = "Choose reviewer or admin"
+        if len(password) < MIN_PASSWORD_LENGTH:
+            errors["password"] = (
+                f"Enter a first password of at least {MIN_PASSWORD_LENGTH} characters"
+            )
+        if not errors:
+            try:
+                created = services.accounts.create_maintainer(
+                    email=typed["email"],
+                    role=typed["role"],
+                    name=typed["name"],
+                    password=password,
+                    actor=maintainer,
+                )
+            except Conflict as taken:
+                field = "email" if "email" in taken.detail else "name"
+                errors[field] = taken.detail
+            except ValueError as invalid:
+                field = next((f for f in ("email", "name", "password") if f in str(invalid)), "")
+                errors[field or "email"] = str(invalid).capitalize()
+            else:
+                flash(request, f"Added {created.name} as {created.role}: they can now sign in")
+                return Redirect(path=f"{LIST}/{created.id}", status_code=303)
+        return _list_page(request, services, maintainer, errors=errors, typed=typed)
+
+    @get(f"{LIST}/{{maintainer_id:int}}", sync_to_thread=True)
+    def detail(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+    ) -> Template:
+        require_admin(maintainer)
+        return _detail_page(request, services, maintainer, maintainer_id)
+
+    @post(f"{LIST}/{{maintainer_id:int}}/keys", sync_to_thread=True)
+    def issue_key(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+        data: FormData,
+    ) -> Template:
+        require_admin(maintainer)
+        person, _ = services.accounts.maintainer_keys(maintainer_id)
+        form = read_key_form(data)
+        errors = dict(form.errors)
+        scopes = _many(data, "scopes")
+        allowed = _scopes_for(person.role)
+        if not scopes:
+            errors["scopes"] = "Choose what the key may do"
+        elif set(scopes) - set(allowed):
+            errors["scopes"] = "Only an admin's key can have the admin scope"
+        if errors:
+            return _detail_page(
+                request,
+                services,
+                maintainer,
+                maintainer_id,
+                errors=errors,
+                typed={**form.typed, "scopes": " ".join(scopes)},
+            )
+        issued = services.accounts.create_key(
+            scopes=scopes,
+            maintainer=person.name,
+            expires_in_days=form.days,
+            label=form.label,
+            actor=maintainer,
+        )
+        return _detail_page(request, services, maintainer, maintainer_id, issued=issued)
+
+    @post(f"{LIST}/{{maintainer_id:int}}/keys/{{key_id:str}}/revoke", sync_to_thread=True)
+    def revoke_key(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+        key_id: FromPath[str],
+    ) -> Redirect:
+        require_admin(maintainer)
+        _, keys = services.accounts.maintainer_keys(maintainer_id)
+        if key_id not in {key.key_id for key in keys}:
+            raise NotFound("This maintainer has no such key.")
+        services.accounts.revoke_key(key_id, maintainer)
+        flash(request, f"Revoked the key {key_id}")
+        return Redirect(path=f"{LIST}/{maintainer_id}", status_code=303)
+
+
+def _scopes_for(role: str) -> list[str]:
+    """A reviewer's keys can review; an admin's can also administer."""
+    return [Scope.REVIEW.value, *([Scope.ADMIN.value] if role == "admin" else [])]
+
+
+def _list_page(
+    request: Request[Any, Any, Any],
+    services: Services,
+    maintainer: Principal,
+    *,
+    errors: dict[str, str],
+    typed: dict[str, str],
+) -> Template:
+    people = [
+        {
+            "id": person.id,
+            "name": person.name,
+            "email": person.email or "(API keys only)",
+            "role": person.role,
+            "locked": when(person.locked_until),
+            "active_keys": person.active_keys,
+        }
+        for person in services.accounts.maintainers()
+    ]
+    return form_page(
+        request,
+        "admin/maintainers.jinja",
+        maintainer,
+        "Maintainers",
+        errors,
+        people=people,
+        roles=MAINTAINER_ROLES,
+        min_password=MIN_PASSWORD_LENGTH,
+        typed=typed,
+    )
+
+
+def _detail_page(
+    request: Request[Any, Any, Any],
+    services: Services,
+    maintainer: Principal,
+    maintainer_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    issued: IssuedKey | None = None,
+) -> Template:
+    errors = errors or {}
+    typed = typed or {}
+    person, keys = services.accounts.maintainer_keys(maintainer_id)
+    chosen = typed.get("scopes", Scope.REVIEW.value).split()
+    return form_page(
+        request,
+        "admin/maintainers_detail.jinja",
+        maintainer,
+        person.name,
+        errors,
+        person={
+            "id": person.id,
+            "name": person.name,
+            "email": person.email or "(API keys only)",
+            "role": person.role,
+            "created": when(person.created_at),
+            "locked": when(person.locked_until),
+        },
+        keys=key_rows(keys),
+        issued=issued,
+        scope_choices=[
+            {"value": scope, "hint": SCOPE_HINTS[scope], "checked": scope in chosen}
+            for scope in _scopes_for(person.role)
+        ],
+        typed=typed,
+        max_expiry_days=MAX_EXPIRY_DAYS,
+    )
