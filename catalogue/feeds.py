@@ -12,6 +12,7 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.response import Response
 
+from catalogue.rendering import site_url
 from registry.api.dependencies import ServicesDep
 from registry.views import EntryView
 
@@ -96,10 +97,6 @@ def _serialise(root: ET.Element) -> bytes:
     return body
 
 
-def _base(request: Request[Any, Any, Any]) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 class FeedRoutes(Controller):
     include_in_schema = False
 
@@ -107,7 +104,7 @@ class FeedRoutes(Controller):
     def feed(self, request: Request[Any, Any, Any], services: ServicesDep) -> Response[bytes]:
         entries = services.entries.recent("updated", FEED_SIZE)
         return Response(
-            atom_feed(entries, _base(request)),
+            atom_feed(entries, site_url(request)),
             media_type="application/atom+xml; charset=utf-8",
             headers=CACHE,
         )
@@ -122,7 +119,7 @@ class FeedRoutes(Controller):
             if view.document["kind"] == "standard":
                 paths.append((f"/standards/{view.id}", view.updated_at))
         return Response(
-            sitemap_xml(paths, _base(request)),
+            sitemap_xml(paths, site_url(request)),
             media_type="application/xml; charset=utf-8",
             headers=CACHE,
         )
@@ -130,7 +127,7 @@ class FeedRoutes(Controller):
     @get("/robots.txt", sync_to_thread=False)
     def robots(self, request: Request[Any, Any, Any]) -> Response[str]:
         return Response(
-            ROBOTS.format(base=_base(request)),
+            ROBOTS.format(base=site_url(request)),
             media_type="text/plain",
             headers=CACHE,
         )

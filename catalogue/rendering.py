@@ -36,3 +36,10 @@ def page(
         media_type=MediaType.HTML,
         headers={"Content-Security-Policy": CSP.format(nonce=nonce)},
     )
+
+
+def site_url(request: Request[Any, Any, Any]) -> str:
+    """The site's public address for absolute links: REGISTRY_BASE_URL when set (so a
+    forged Host header cannot point feeds and records elsewhere), else this request's."""
+    configured: str = request.app.state.services.settings.base_url
+    return configured or str(request.base_url).rstrip("/")

@@ -23,7 +23,7 @@ from catalogue.records import (
     hit_candidate,
     view_candidate,
 )
-from catalogue.rendering import page
+from catalogue.rendering import page, site_url
 from registry.api.dependencies import SearchDep, ServicesDep
 from registry.decisions import (
     MAX_CANDIDATES,
@@ -70,11 +70,7 @@ def _check_url(need: str, search: str) -> str:
 
 
 def _record_url(request: Request[Any, Any, Any], token: str) -> str:
-    return f"{_base(request)}/reuse-check/decisions/{token}"
-
-
-def _base(request: Request[Any, Any, Any]) -> str:
-    return str(request.base_url).rstrip("/")
+    return f"{site_url(request)}/reuse-check/decisions/{token}"
 
 
 class ReuseCheckPages(Controller):
@@ -219,7 +215,7 @@ class ReuseCheckPages(Controller):
         record = DecisionService(services.engine).get(token)
         url = _record_url(request, token)
         if suffix:
-            return _download(record, suffix, url, _base(request))
+            return _download(record, suffix, url, site_url(request))
         response = page(
             request,
             "pages/decision.jinja",

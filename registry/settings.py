@@ -4,6 +4,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,13 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
     ("REGISTRY_DEBUG", "false", "Show tracebacks in 500 responses (never in production)."),
     ("REGISTRY_INDEX_DIR", "<data dir>/index", "This instance's own search index folder."),
     ("REGISTRY_SEARCH_POLL_SECONDS", "0.25", "How often the change feed is read into the index."),
+    (
+        "REGISTRY_BASE_URL",
+        "<from each request>",
+        "Public address, like https://registry.example.nhs.uk, for links in feeds, the "
+        "sitemap and decision records; set it in production so a forged Host header "
+        "cannot change them.",
+    ),
     (
         "REGISTRY_SECRET_KEY",
         "<generated in data dir>",
@@ -54,6 +62,7 @@ class Settings:
     index_dir: Path | None = None
     search_poll_seconds: float = 0.25
     secret_key: str = ""
+    base_url: str = ""
 
     @property
     def effective_index_dir(self) -> Path:
@@ -85,6 +94,7 @@ class Settings:
             index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
             search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
             secret_key=env.get("REGISTRY_SECRET_KEY", ""),
+            base_url=_base_url(env.get("REGISTRY_BASE_URL", "")),
         )
 
 
@@ -114,6 +124,20 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0.01 <= value <= 3600:
         raise SettingsError(f"{name} must be between 0.01 and 3600 seconds, not {value}")
     return value
+
+
+def _base_url(raw: str) -> str:
+    """An absolute http(s) address with no query or fragment, without a trailing slash."""
+    value = raw.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError(
+            f"REGISTRY_BASE_URL must be an http(s) address like https://registry.example.org, "
+            f"not {raw!r}"
+        )
+    return value.rstrip("/")
 
 
 def _boolean(env: Mapping[str, str], name: str) -> bool:

@@ -39,11 +39,20 @@ def test_environment_overrides_defaults() -> None:
         ("REGISTRY_PORT", "70000"),
         ("REGISTRY_DEBUG", "maybe"),
         ("REGISTRY_MAX_BODY_BYTES", "10"),
+        ("REGISTRY_BASE_URL", "registry.example.org"),
+        ("REGISTRY_BASE_URL", "javascript:alert(1)"),
+        ("REGISTRY_BASE_URL", "https://registry.example.org/?next=evil"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_the_base_url_loses_its_trailing_slash() -> None:
+    settings = Settings.from_env({"REGISTRY_BASE_URL": " https://registry.example.org/ "})
+
+    assert settings.base_url == "https://registry.example.org"
 
 
 def test_every_setting_is_in_the_readme_configuration_table() -> None:

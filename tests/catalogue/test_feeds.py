@@ -1,13 +1,16 @@
 """/feed.atom, /sitemap.xml and /robots.txt."""
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from catalogue.feeds import atom_feed, xml_text
+from registry.app import create_app
+from registry.settings import Settings
 from registry.views import EntryView
-from registry.wiring import Services
+from registry.wiring import Services, build_services
 from tests.builders import a_standard, an_entry
 from tests.catalogue.test_compare import SCRIPT, hostile_entry, publish, publish_tools
 from tests.conftest import Keys
@@ -174,3 +177,22 @@ def test_sitemap_covers_the_seed_content(seeded: Services, client: Client) -> No
     assert f"{BASE}/entries/openmrs" in locations
     assert f"{BASE}/standards/hl7-fhir-r4" in locations
     assert len(locations) > 50
+
+
+def test_a_configured_base_url_is_used_whatever_the_host_header(
+    services: Services, keys: Keys, tmp_path: Path
+) -> None:
+    publish_tools(services, keys, 1)
+    settings = Settings(data_dir=tmp_path / "data", base_url="https://registry.example.org")
+    app = create_app(settings, build_services(settings, services.engine))
+
+    with TestClient(app) as client:
+        headers = {"Host": "evil.example.com"}
+        root = parse(client.get("/feed.atom", headers=headers).content)
+        sitemap = client.get("/sitemap.xml", headers=headers).text
+        robots = client.get("/robots.txt", headers=headers).text
+
+    assert root.findtext(f"{A}id") == "https://registry.example.org/feed.atom"
+    assert "evil.example.com" not in sitemap
+    assert "<loc>https://registry.example.org/</loc>" in sitemap
+    assert "Sitemap: https://registry.example.org/sitemap.xml" in robots
