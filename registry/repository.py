@@ -266,8 +266,14 @@ class Repository:
         return int(self.session.exec(select(func.count()).select_from(model)).one())
 
     # vocabularies -------------------------------------------------------------------
-    def vocabularies(self) -> list[VocabularyData]:
-        names = self.session.exec(select(Vocabulary).order_by(col(Vocabulary.name))).all()
+    def vocabularies(self, *, share_lock: bool = False) -> list[VocabularyData]:
+        """Every term vocabulary. With `share_lock` (writes that check references) the
+        vocabulary rows stay locked against changes to their terms until the transaction
+        ends, so a term cannot be removed between the check and the commit."""
+        statement = select(Vocabulary).order_by(col(Vocabulary.name))
+        if share_lock:
+            statement = statement.with_for_update(read=True)
+        names = self.session.exec(statement).all()
         return [v for v in (self.vocabulary(n.name) for n in names) if v is not None]
 
     def vocabulary(self, name: str) -> VocabularyData | None:

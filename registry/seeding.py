@@ -4,8 +4,9 @@ A seed source is a folder laid out like `seed/` (`vocabularies/*.yaml`, `entries
 `synonyms.yaml`) or one file holding `vocabularies:`, `entries:` and/or `synonyms:` (what
 `registry export` writes). Everything is validated as one batch before anything is
 written; loading the same source twice changes nothing. Maintainers edit vocabularies and
-synonym groups on the admin pages, so seeding never undoes that: it only adds vocabulary
-terms that are not stored yet, and stores synonym groups only when none ever were.
+synonym groups on the admin pages, so seeding does not overwrite them: it only adds
+vocabulary terms that are not stored (a term removed on the pages comes back if the seed
+still has it), and stores synonym groups only when none ever were.
 """
 
 from collections.abc import Iterator

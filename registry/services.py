@@ -79,8 +79,12 @@ class EntryService:
         )
 
     # reading ------------------------------------------------------------------------
-    def vocabulary_set(self, repo: Repository) -> VocabularySet:
-        return VocabularySet.build(repo.vocabularies(), repo.standards_by_id(VISIBLE_STATES))
+    def vocabulary_set(self, repo: Repository, *, for_write: bool = False) -> VocabularySet:
+        """What references are checked against; `for_write` holds the vocabularies steady
+        until the writing transaction commits."""
+        return VocabularySet.build(
+            repo.vocabularies(share_lock=for_write), repo.standards_by_id(VISIBLE_STATES)
+        )
 
     def validate(self, document: Any) -> Report:
         """The report a submission would get, without storing anything."""
@@ -285,6 +289,7 @@ class EntryService:
                     ["approve", "request-changes", "reject"],
                 )
             if state in EDITABLE_IN_PLACE or (curator and state in VISIBLE - {State.RETIRED}):
+                _check_status(entry, document)
                 set_document(entry, document)
                 if state in VISIBLE:
                     entry.published_revision = entry.head_revision + 1
@@ -297,6 +302,7 @@ class EntryService:
                         entry.state,
                         [],
                     )
+                _check_status(entry, document)
                 record_step(repo, entry, document, "propose", actor, reason, proposal=State.DRAFT)
             else:
                 raise TransitionNotAllowed(
@@ -349,6 +355,9 @@ class EntryService:
                     [Issue("/effective", "The date cannot be in the future.")],
                     detail="The date cannot be in the future.",
                 )
+            deprecated_on = str(entry.document.get("status_dates", {}).get("deprecated", ""))
+            if effective is not None and action is Action.RETIRE and deprecated_on:
+                _not_before(effective, deprecated_on)
             if entry.pending_revision is not None and action in PROPOSAL_ACTIONS:
                 self._act_on_proposal(repo, entry, action, actor, reason)
             else:
@@ -457,7 +466,7 @@ class EntryService:
 
     # helpers ------------------------------------------------------------------------
     def _check(self, repo: Repository, document: Any) -> Report:
-        report = self.validator.validate(document, self.vocabulary_set(repo))
+        report = self.validator.validate(document, self.vocabulary_set(repo, for_write=True))
         if not report.valid:
             raise InvalidEntry(report.issues)
         return report
@@ -656,6 +665,43 @@ def publish_document(
     entry.published_revision = entry.head_revision + 1
     record_step(repo, entry, document, action, actor, reason)
     return outcome
+
+
+def _not_before(effective: date, deprecated_on: str) -> None:
+    if effective.isoformat() < deprecated_on:
+        raise InvalidEntry(
+            [
+                Issue(
+                    "/effective",
+                    f"The date cannot be before the entry was deprecated, on {deprecated_on}.",
+                )
+            ],
+            detail="The retirement date is before the deprecation.",
+        )
+
+
+#: Statuses only the deprecate and retire actions set, with their date and reason.
+LIFECYCLE_STATUSES = frozenset({State.DEPRECATED.value, State.RETIRED.value})
+
+
+def _check_status(entry: Entry, document: Any) -> None:
+    """An edit of a public entry may not move its status into or out of deprecated or
+    retired: those steps are workflow actions, which record a date and a reason and
+    change the entry's state with it."""
+    if State(entry.state) not in VISIBLE or not isinstance(document, dict):
+        return
+    before, after = entry.document.get("status"), document.get("status")
+    if before != after and (before in LIFECYCLE_STATUSES or after in LIFECYCLE_STATUSES):
+        raise InvalidEntry(
+            [
+                Issue(
+                    "/status",
+                    f"The status cannot change from {before} to {after} by editing: "
+                    "deprecate or retire the entry instead (POST "
+                    "/api/v1/entries/{id}/actions/deprecate or /retire, with a reason).",
+                )
+            ]
+        )
 
 
 def _close_proposal(repo: Repository, entry: Entry, actor: Principal, reason: str) -> None:

@@ -77,15 +77,17 @@ def form_page(
     principal: Principal,
     title: str,
     errors: dict[str, str],
+    status_code: int = 400,
     **context: Any,
 ) -> Template:
-    """A page with forms: 400 and "Error: " in the title when there are problems, each
-    listed in the error summary and linked to its field (whose id is the key)."""
+    """A page with forms: `status_code` (400) and "Error: " in the title when there are
+    problems, each listed in the error summary and linked to its field (whose id is the
+    key)."""
     return admin_page(
         request,
         template,
         principal,
-        status_code=400 if errors else 200,
+        status_code=status_code if errors else 200,
         title=("Error: " if errors else "") + title,
         errors=errors,
         error_list=[{"text": message, "href": f"#{field}"} for field, message in errors.items()],

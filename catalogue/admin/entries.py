@@ -24,12 +24,14 @@ from catalogue.admin.entry_form import (
     EntryForm,
     document_from_form,
     form_from_document,
+    lines,
     place_issues,
+    three_way,
 )
 from catalogue.admin.session import flash
 from catalogue.admin.signin import form_text
 from registry.api.dependencies import ServicesDep
-from registry.auth import Principal
+from registry.auth import Principal, Scope
 from registry.errors import (
     Conflict,
     InvalidEntry,
@@ -48,7 +50,8 @@ MAX_REASON = 5000
 PER_PAGE = 50
 HISTORY = 20
 STATES = [s.value for s in State]
-ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+#: The schema's slug: what an entry id may be.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 ETAG_PATTERN = re.compile(r'^"(?P<id>.+)-(?P<revision>\d+)"$')
 #: What the lifecycle forms do, in the words of their buttons and messages.
 LIFECYCLE = {
@@ -62,7 +65,7 @@ def edit_url(entry_id: str) -> str:
 
 
 def _reason(data: dict[str, Any], errors: dict[str, list[str]], field: str) -> str:
-    reason = form_text(data, "reason", MAX_REASON + 1).strip()
+    reason = lines(form_text(data, "reason", MAX_REASON + 1)).strip()
     if not reason:
         errors.setdefault(field, []).append(
             "Enter a reason: it is kept in the entry's history and the audit log"
@@ -160,7 +163,7 @@ class EntryPages(AdminController):
         if not ID_PATTERN.match(entry_id):
             form.add_error(
                 "id",
-                "Enter an id of lower-case letters, digits and hyphens, such as "
+                "Enter an id of 2 to 63 lower-case letters, digits and hyphens, such as "
                 "'nhs-login' (it cannot be changed later)",
             )
         if not form.errors:
@@ -200,6 +203,9 @@ class EntryPages(AdminController):
         entry_id: FromPath[str],
         data: FormData,
     ) -> Redirect | Template:
+        moved = _if_merged(request, services, maintainer, entry_id)
+        if moved is not None:
+            return moved
         document, form = document_from_form(data, entry_id)
         reason = _reason(data, form.errors, "reason")
         etag = form_text(data, "etag", 300)
@@ -210,13 +216,7 @@ class EntryPages(AdminController):
             except InvalidEntry as invalid:
                 place_issues(form, invalid.issues)
             except PreconditionFailed:
-                form.add_error(
-                    "edit",
-                    "Someone else changed this entry after you opened it. Their changes are "
-                    "listed below; check your changes against them, then save again.",
-                )
-                attempt.changed_since = _changed_since(services, maintainer, entry_id, etag)
-                attempt.values["etag"] = ""  # the page's current ETag is used from now on
+                attempt = _merge_with_theirs(services, maintainer, entry_id, document, attempt)
             except (Conflict, NotFound) as refused:
                 form.add_error("edit", refused.detail)
             else:
@@ -256,6 +256,9 @@ class EntryPages(AdminController):
         entry_id: FromPath[str],
         data: FormData,
     ) -> Redirect | Template:
+        moved = _if_merged(request, services, maintainer, entry_id)
+        if moved is not None:
+            return moved
         errors: dict[str, list[str]] = {}
         into = form_text(data, "into", 200).strip()
         reason = _reason(data, errors, "merge-reason")
@@ -290,6 +293,9 @@ def _lifecycle(
     action: str,
     data: dict[str, Any],
 ) -> Redirect | Template:
+    moved = _if_merged(request, services, maintainer, entry_id)
+    if moved is not None:
+        return moved
     errors: dict[str, list[str]] = {}
     reason = _reason(data, errors, f"{action}-reason")
     typed_date = form_text(data, "effective", 40).strip()
@@ -327,25 +333,71 @@ def _lifecycle(
     return _edit_page(request, services, maintainer, view, attempt)
 
 
+def _if_merged(
+    request: Request[Any, Any, Any], services: Services, maintainer: Principal, entry_id: str
+) -> Redirect | None:
+    """A form posted for an entry that has since been merged leads, with a message, to the
+    edit page of the entry it was merged into (nothing is applied to either)."""
+    try:
+        services.entries.get(entry_id, maintainer)
+    except Moved as moved:
+        flash(
+            request,
+            f"{entry_id} was merged into {moved.target}, so your change was not made; "
+            f"this is {moved.target}'s page",
+        )
+        return Redirect(path=edit_url(moved.target), status_code=303)
+    return None
+
+
+def _merge_with_theirs(
+    services: Services,
+    maintainer: Principal,
+    entry_id: str,
+    mine: dict[str, Any],
+    attempt: Attempt,
+) -> Attempt:
+    """After a lost race: the form again, holding the other maintainer's changes and this
+    one's together, and the current ETag, so saving again loses neither."""
+    current = services.entries.get(entry_id, maintainer).document
+    opened = _opened(services, maintainer, entry_id, str(attempt.values.get("etag", "")))
+    merged, both = three_way(opened, mine, current) if opened is not None else (mine, [])
+    form = form_from_document(merged)
+    message = (
+        "Someone else changed this entry after you opened it. Their changes (listed "
+        "below) are now in the form with yours, and nothing is saved yet: check the form, "
+        "then save again."
+    )
+    if both:
+        message += f" You both changed {', '.join(both)}: the form shows your version."
+    form.add_error("edit", message)
+    return Attempt(
+        "edit",
+        {"reason": attempt.values.get("reason", ""), "etag": ""},  # "": the current ETag
+        form.errors,
+        form,
+        changed_since=diff(opened, current) if opened is not None else None,
+    )
+
+
 def _under_review(view: EntryView) -> bool:
     return view.state == State.SUBMITTED.value or (
         view.pending is not None and view.pending.state == State.SUBMITTED.value
     )
 
 
-def _changed_since(
+def _opened(
     services: Services, maintainer: Principal, entry_id: str, etag: str
-) -> list[Any]:
-    """What changed between the revision the maintainer opened and the current one."""
+) -> dict[str, Any] | None:
+    """The document as it was at the revision an ETag names, if it can be read."""
     found = ETAG_PATTERN.match(etag)
-    current = services.entries.get(entry_id, maintainer).document
     if found is None or found.group("id") != entry_id:
-        return []
+        return None
     try:
         opened = services.entries.revision(entry_id, int(found.group("revision")), maintainer)
     except RegistryError:
-        return []
-    return diff(opened.document or {}, current)
+        return None
+    return opened.document
 
 
 def _choices(services: Services, name: str, chosen: list[str]) -> list[dict[str, Any]]:
@@ -357,11 +409,13 @@ def _choices(services: Services, name: str, chosen: list[str]) -> list[dict[str,
     return options + [{"id": c, "label": f"{c} (unknown)", "checked": True} for c in unknown]
 
 
-def _form_context(services: Services, form: EntryForm) -> dict[str, Any]:
+def _form_context(
+    services: Services, form: EntryForm, statuses: tuple[str, ...] = STATUSES
+) -> dict[str, Any]:
     return {
         "values": form.values,
         "kinds": KINDS,
-        "statuses": STATUSES,
+        "statuses": statuses,
         "url_fields": URL_FIELDS,
         "categories": _choices(services, "categories", form.values.get("categories", [])),
         "care_settings": _choices(services, "care-settings", form.values.get("care_settings", [])),
@@ -408,27 +462,36 @@ def _edit_page(
     view: EntryView,
     attempt: Attempt | None = None,
 ) -> Template:
-    editing = attempt is not None and attempt.entry_form is not None
-    form = (
-        attempt.entry_form if attempt and attempt.entry_form else form_from_document(view.document)
-    )
-    errors = attempt.errors if attempt else {}
+    form = (attempt.entry_form if attempt else None) or form_from_document(view.document)
     typed = attempt.values if attempt else {}
     state = State(view.state)
     proposal_waiting = view.pending is not None and view.pending.state == State.SUBMITTED.value
     if state is State.RETIRED:
         locked = "This entry is retired: it can no longer be edited."
-    elif state in (State.SUBMITTED, State.REJECTED) or proposal_waiting:
+    elif state is State.REJECTED:
+        locked = "This submission was rejected: it can no longer be edited."
+    elif state is State.SUBMITTED or proposal_waiting:
         locked = (
             "This entry is waiting for review: approve it, ask for changes or reject it "
             "before editing it yourself."
-            if state is State.SUBMITTED or proposal_waiting
-            else "This submission was rejected: it can no longer be edited."
         )
     else:
         locked = ""
-    history = services.entries.revisions(view.id, maintainer)[-HISTORY:][::-1]
+    lifecycle = [
+        {"action": action, "label": label, "today": date.today().isoformat()}
+        for action, (label, _) in LIFECYCLE.items()
+        if action in view.allowed_actions
+    ]
+    can_merge = state in (State.PUBLISHED, State.DEPRECATED)
+    shown = {*([] if locked else ["edit"]), *(f["action"] for f in lifecycle)}
+    shown |= {"merge"} if can_merge else set()
+    errors = _placed(attempt, shown)
     name = str(view.document.get("name", view.id))
+    status = str(form.values.get("status", ""))
+    if state is State.DEPRECATED:
+        statuses: tuple[str, ...] = ("deprecated",)  # only the retire action moves it on
+    else:
+        statuses = STATUSES + ((status,) if status and status not in STATUSES else ())
     return admin_page(
         request,
         "admin/entry_edit.jinja",
@@ -439,21 +502,28 @@ def _edit_page(
         name=name,
         state=view.state.replace("_", " "),
         public=state.value in ("published", "deprecated", "retired"),
+        publishes=state in (State.PUBLISHED, State.DEPRECATED),
         under_review=_under_review(view),
+        is_admin=maintainer.has(Scope.ADMIN),
         locked=locked,
         etag=typed.get("etag") or view.etag,
         attempt_form=attempt.form if attempt else "",
         typed=typed,
         changed_since=attempt.changed_since if attempt else None,
-        lifecycle=[
-            {"action": action, "label": label, "today": date.today().isoformat()}
-            for action, (label, _) in LIFECYCLE.items()
-            if action in view.allowed_actions
-        ],
-        can_merge=state in (State.PUBLISHED, State.DEPRECATED),
-        history=history,
+        lifecycle=lifecycle,
+        can_merge=can_merge,
+        history=services.entries.revisions(view.id, maintainer)[-HISTORY:][::-1],
         errors=errors,
         error_list=_error_list(errors),
-        editing=editing,
-        **_form_context(services, form),
+        **_form_context(services, form, statuses),
     )
+
+
+def _placed(attempt: Attempt | None, shown: set[str]) -> dict[str, list[str]]:
+    """The attempt's problems by field; those of a form the page no longer shows (the
+    entry changed state meanwhile) go to the top of the page, so none is lost."""
+    if attempt is None:
+        return {}
+    if attempt.form in shown:
+        return attempt.errors
+    return {"page": [m for messages in attempt.errors.values() for m in messages]}

@@ -28,7 +28,9 @@ URL_FIELDS = {
     "support": "Support",
 }
 KINDS = ("api", "software", "library", "service", "standard", "dataset")
-STATUSES = ("concept", "alpha", "beta", "live", "deprecated", "retired")
+#: The statuses a maintainer chooses from; deprecated and retired are set by the
+#: deprecate and retire actions, which record a date and a reason.
+STATUSES = ("concept", "alpha", "beta", "live")
 #: Document keys with inputs of their own (single values, then lists).
 TEXT_KEYS = ("name", "kind", "status", "licence", "summary", "description")
 LIST_KEYS = ("aliases", "tags")
@@ -114,12 +116,39 @@ def document_from_form(data: Mapping[str, Any], entry_id: str) -> tuple[dict[str
     return document, form
 
 
+MISSING: Any = object()
+
+
+def three_way(
+    opened: Mapping[str, Any], mine: Mapping[str, Any], current: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """Someone saved `current` after this maintainer opened `opened` and typed `mine`:
+    each top-level field keeps whichever side changed it, so neither person's change is
+    lost. Fields both changed differently keep `mine` and are listed, to be checked."""
+    merged: dict[str, Any] = {}
+    both: list[str] = []
+    for key in dict.fromkeys([*current, *mine, *opened]):
+        before, theirs, ours = (d.get(key, MISSING) for d in (opened, current, mine))
+        if ours == before:
+            chosen = theirs
+        elif theirs in (before, ours):
+            chosen = ours
+        else:
+            chosen = ours
+            both.append(key)
+        if chosen is not MISSING:
+            merged[key] = chosen
+    return merged, both
+
+
 def input_for(path: str) -> str:
     """The input a JSON Pointer's problem belongs next to."""
     parts = [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]]
     if not parts:
         return OTHER
     head = parts[0]
+    if head == "id":
+        return "id"
     if head == "urls" and len(parts) > 1 and parts[1] in URL_FIELDS:
         return f"urls-{parts[1]}"
     if head in TEXT_KEYS or head in LIST_KEYS or head in CHOICE_KEYS:
@@ -142,7 +171,13 @@ def _one(data: Mapping[str, Any], name: str, limit: int) -> str:
     value = data.get(name, "")
     if isinstance(value, list):
         value = value[0] if value else ""
-    return value[:limit] if isinstance(value, str) else ""
+    return lines(value[:limit]) if isinstance(value, str) else ""
+
+
+def lines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CR LF; documents keep plain LF, so that
+    paragraphs (split on blank lines) survive a save."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _many(data: Mapping[str, Any], name: str) -> list[str]:

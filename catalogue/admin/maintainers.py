@@ -126,13 +126,19 @@ class MaintainerPages(AdminController):
                 errors=errors,
                 typed={**form.typed, "scopes": " ".join(scopes)},
             )
-        issued = services.accounts.create_key(
-            scopes=scopes,
-            maintainer=person.name,
-            expires_in_days=form.days,
-            label=form.label,
-            actor=maintainer,
-        )
+        try:
+            issued = services.accounts.create_key(
+                scopes=scopes,
+                maintainer=person.name,
+                expires_in_days=form.days,
+                label=form.label,
+                actor=maintainer,
+            )
+        except (Conflict, ValueError) as refused:  # the role changed since the page was read
+            reason = refused.detail if isinstance(refused, Conflict) else str(refused)
+            return _detail_page(
+                request, services, maintainer, maintainer_id, errors={"scopes": reason}
+            )
         return _detail_page(request, services, maintainer, maintainer_id, issued=issued)
 
     @post(f"{LIST}/{{maintainer_id:int}}/keys/{{key_id:str}}/revoke", sync_to_thread=True)

@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from catalogue.admin.base import AdminController, MaintainerDep, admin_page
+from catalogue.admin.base import AdminController, MaintainerDep, admin_page, form_page
 from catalogue.admin.session import flash, require_admin
 from catalogue.admin.signin import form_text
 from registry.api.dependencies import SearchDep, ServicesDep
@@ -40,10 +40,6 @@ ABOUT = {
     "care-settings": "Where an entry is used. Entries list care-setting ids; search and "
     "browse pages show their labels.",
 }
-
-
-def _error_list(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
 
 
 def _terms_from(text: str) -> list[str]:
@@ -348,16 +344,14 @@ def _terms_page(
         }
         for usage in services.vocabularies.terms(name)
     ]
-    return admin_page(
+    return form_page(
         request,
         "admin/vocabularies_terms.jinja",
         maintainer,
-        status_code=400 if errors else 200,
-        title=("Error: " if errors else "") + TITLES[name],
+        TITLES[name],
+        errors,
         vocabulary={"name": name, "title": TITLES[name], "about": ABOUT[name]},
         terms=terms,
-        errors=errors,
-        error_list=_error_list(errors),
         typed=typed or {"id": "", "label": "", "description": ""},
         max_label=MAX_LABEL,
         max_description=MAX_DESCRIPTION,
@@ -380,12 +374,13 @@ def _term_page(
     if found is None:
         raise NotFound(f"The vocabulary {name} has no term {term_id}.")
     term = found.term
-    return admin_page(
+    return form_page(
         request,
         "admin/vocabularies_term.jinja",
         maintainer,
-        status_code=status_code if errors else 200,
-        title=("Error: " if errors else "") + f"{term.label} ({TITLES[name]})",
+        f"{term.label} ({TITLES[name]})",
+        errors,
+        status_code=status_code,
         vocabulary={"name": name, "title": TITLES[name]},
         term={
             "id": term.id,
@@ -394,8 +389,6 @@ def _term_page(
             "entries": found.entries,
             "action": f"{ROOT}/{name}/terms/{quote(term.id, safe='')}",
         },
-        errors=errors,
-        error_list=_error_list(errors),
         typed=typed or {"label": term.label, "description": term.description},
         max_label=MAX_LABEL,
         max_description=MAX_DESCRIPTION,
@@ -413,12 +406,12 @@ def _synonyms_page(
     errors = errors or {}
     current = services.vocabularies.synonym_groups()
     spellings = services.vocabularies.spellings()
-    return admin_page(
+    return form_page(
         request,
         "admin/vocabularies_synonyms.jinja",
         maintainer,
-        status_code=400 if errors else 200,
-        title=("Error: " if errors else "") + "Search synonyms",
+        "Search synonyms",
+        errors,
         stored=current.stored,
         groups=[
             {"id": g.id, "terms": g.terms, "edit": f"{SYNONYMS}/{g.id}"} for g in current.groups
@@ -426,8 +419,6 @@ def _synonyms_page(
         defaults=current.defaults,
         spellings=spellings,
         synonyms_file=services.settings.synonyms_file.name,
-        errors=errors,
-        error_list=_error_list(errors),
         typed=typed,
         max_group_terms=MAX_GROUP_TERMS,
         max_term_chars=MAX_TERM_CHARS,
@@ -449,15 +440,13 @@ def _group_page(
     )
     if group is None:
         raise NotFound(f"There is no synonym group {group_id}.")
-    return admin_page(
+    return form_page(
         request,
         "admin/vocabularies_synonym.jinja",
         maintainer,
-        status_code=400 if errors else 200,
-        title=("Error: " if errors else "") + "Edit a synonym group",
+        "Edit a synonym group",
+        errors,
         group={"id": group.id, "terms": group.terms, "action": f"{SYNONYMS}/{group.id}"},
-        errors=errors,
-        error_list=_error_list(errors),
         typed=_group_text(group) if typed is None else typed,
         max_group_terms=MAX_GROUP_TERMS,
         max_term_chars=MAX_TERM_CHARS,

@@ -68,3 +68,13 @@ def sign_in(client: Client, person: Person) -> None:
 def main(html: str) -> str:
     """The page's main content, and the admin sub-navigation before it."""
     return html[html.index('<div class="nhsuk-width-container') : html.index("</main>")]
+
+
+def assert_error_links_resolve(html: str) -> None:
+    """Every link in the error summary leads to an element on the page."""
+    summary = html[html.index("nhsuk-error-summary") :]
+    summary = summary[: summary.index("</div>")]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert targets, "the error summary links to nothing"
+    for target in targets:
+        assert f'id="{target}"' in html, f"the error summary links to #{target}, not on the page"

@@ -13,7 +13,15 @@ from registry.auth import OPERATOR
 from registry.errors import NotFound
 from registry.models import AuditEvent, Revision
 from registry.wiring import Services
-from tests.admin.conftest import ADMIN, REVIEWER, Client, main, post_form, sign_in
+from tests.admin.conftest import (
+    ADMIN,
+    REVIEWER,
+    Client,
+    assert_error_links_resolve,
+    main,
+    post_form,
+    sign_in,
+)
 from tests.admin.test_review import proposed, submitted
 from tests.catalogue.test_compare import SCRIPT
 from tests.conftest import Keys
@@ -132,8 +140,7 @@ def test_the_edit_form_shows_the_entry_in_labelled_fields(
     assert "owner:" in values["other"]
     assert "Example NHS Trust" in values["other"]
     for name in ("name", "summary", "licence", "reason", "other", "urls-homepage"):
-        assert '<label class="nhsuk-label' in html
-        assert f'for="{name}"' in html
+        assert re.search(rf'<label class="nhsuk-label[^"]*" for="{name}">', html), name
     assert html.count('name="_csrf_token"') >= 3  # edit, lifecycle and merge forms
 
 
@@ -184,6 +191,7 @@ def test_problems_are_shown_next_to_their_fields_and_nothing_is_saved(
 
     assert response.status_code == 400
     html = response.text
+    assert_error_links_resolve(html)
     assert "<title>Error: " in html
     assert "required" in field_error(html, "summary")
     assert "Not-A-Licence" in field_error(html, "licence")
@@ -259,6 +267,7 @@ def test_an_edit_based_on_an_old_version_does_not_overwrite_a_newer_one(
     )
     assert again.status_code == 303
     assert document(services, entry_id)["name"] == "My New Name"
+    assert document(services, entry_id)["summary"] == "Changed by someone else."  # kept
 
 
 def test_hostile_text_is_shown_as_text(services: Services, keys: Keys, client: Client) -> None:
@@ -437,6 +446,7 @@ def test_deprecation_problems_are_shown_next_to_the_fields(
     response = lifecycle(client, entry_id, "deprecate", **form)
 
     assert response.status_code == 400
+    assert_error_links_resolve(response.text)
     assert message in field_error(response.text, field)
     assert services.entries.get(entry_id, None).state == "published"
 
@@ -504,3 +514,154 @@ def test_admins_can_curate_too(services: Services, keys: Keys, client: Client) -
 
     assert response.status_code == 303
     assert revisions(services, entry_id)[-1].author == f"maintainer:{ADMIN.name}"
+
+
+def test_both_maintainers_changes_survive_a_conflict_on_different_fields(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="both-tool", name="Both Tool")
+    sign_in(client, REVIEWER)
+    values = form_values(edit_page(client, entry_id))
+    other = services.entries.get(entry_id, OPERATOR)
+    changed = {**other.document, "summary": "Theirs.", "name": "Their Name"}
+    services.entries.update(entry_id, changed, OPERATOR, [other.etag], "Theirs")
+
+    response = post_form(
+        client,
+        f"/admin/entries/{entry_id}/edit",
+        {**values, "licence": "Apache-2.0", "name": "My Name", "reason": "Mine"},
+        page=f"/admin/entries/{entry_id}/edit",
+    )
+
+    assert response.status_code == 400
+    assert "You both changed name: the form shows your version" in response.text
+    merged = form_values(response.text)
+    assert (merged["summary"], merged["licence"], merged["name"]) == (
+        "Theirs.",
+        "Apache-2.0",
+        "My Name",
+    )
+
+
+def test_line_breaks_from_a_browser_keep_the_paragraphs(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="crlf-tool", name="Crlf Tool")
+    sign_in(client, REVIEWER)
+
+    response = save(
+        client,
+        entry_id,
+        description="First paragraph.\r\n\r\nSecond paragraph.",
+        reason="Two\r\nlines",
+    )
+
+    assert response.status_code == 303
+    assert document(services, entry_id)["description"] == "First paragraph.\n\nSecond paragraph."
+    assert revisions(services, entry_id)[-1].reason == "Two\nlines"
+    public = client.get(f"/entries/{entry_id}").text
+    assert "<p>First paragraph.</p>" in public
+    assert "<p>Second paragraph.</p>" in public
+
+
+def test_the_status_cannot_skip_the_deprecate_and_retire_actions(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="status-tool", name="Status Tool")
+    sign_in(client, REVIEWER)
+    html = edit_page(client, entry_id)
+    assert '<option value="retired"' not in html
+    assert '<option value="deprecated"' not in html
+
+    response = save(client, entry_id, status="retired", reason="Shortcut")
+
+    assert response.status_code == 400
+    assert "deprecate or retire the entry instead" in field_error(response.text, "status")
+    assert services.entries.get(entry_id, None).state == "published"
+    assert document(services, entry_id)["status"] == "live"
+    services.entries.act(entry_id, "deprecate", OPERATOR, "Old")
+    deprecated_page = edit_page(client, entry_id)
+    assert '<option value="live"' not in deprecated_page
+    assert save(client, entry_id, status="live", reason="Back").status_code == 400
+
+
+def test_a_form_for_a_merged_entry_leads_to_the_entry_kept(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    published(services, keys, id="kept-entry", name="Kept Entry")
+    old = published(services, keys, id="gone-entry", name="Gone Entry")
+    sign_in(client, REVIEWER)
+    values = form_values(edit_page(client, old))
+    services.entries.merge(old, "kept-entry", OPERATOR, "Duplicate")
+
+    for url, form in (
+        (f"/admin/entries/{old}/edit", {**values, "reason": "Late"}),
+        (f"/admin/entries/{old}/deprecate", {"reason": "Late"}),
+        (f"/admin/entries/{old}/merge", {"into": "kept-entry", "reason": "Late"}),
+    ):
+        response = post_form(client, url, form, page="/admin/entries")
+        assert response.status_code == 303, url
+        assert response.headers["location"] == "/admin/entries/kept-entry/edit"
+    page = client.get("/admin/entries/kept-entry/edit").text
+    assert "gone-entry was merged into kept-entry, so your change was not made" in page
+
+
+def test_a_problem_for_a_form_no_longer_shown_is_shown_at_the_top(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="late-tool", name="Late Tool")
+    sign_in(client, REVIEWER)
+    html = edit_page(client, entry_id)
+    services.entries.act(entry_id, "retire", OPERATOR, "Retired meanwhile")
+    etag = re.search(
+        r'/retire" method="post" novalidate>.*?name="etag" value="([^"]+)"', html, re.S
+    )
+    assert etag is not None
+
+    response = post_form(
+        client,
+        f"/admin/entries/{entry_id}/retire",
+        {"etag": unescape(etag.group(1)), "reason": "Me too"},
+        page=f"/admin/entries/{entry_id}/edit",
+    )
+
+    assert response.status_code == 400
+    assert_error_links_resolve(response.text)
+    assert 'id="page"' in response.text
+    assert "Someone else changed this entry" in field_error(response.text, "page")
+
+
+def test_a_retirement_cannot_be_dated_before_the_deprecation(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="dated-tool", name="Dated Tool")
+    services.entries.act(entry_id, "deprecate", OPERATOR, "Old", effective=date(2026, 3, 1))
+    sign_in(client, REVIEWER)
+
+    response = lifecycle(client, entry_id, "retire", effective="2026-02-01", reason="Gone")
+
+    assert response.status_code == 400
+    assert "before the entry was deprecated, on 2026-03-01" in field_error(
+        response.text, "retire-effective"
+    )
+    assert services.entries.get(entry_id, None).state == "deprecated"
+
+
+def test_an_id_longer_than_the_schema_allows_is_an_error_at_the_id(client: Client) -> None:
+    sign_in(client, REVIEWER)
+
+    response = post_form(
+        client, "/admin/entries/new", new_entry_form(id="a" * 64), page="/admin/entries/new"
+    )
+
+    assert response.status_code == 400
+    assert "2 to 63" in field_error(response.text, "id")
+
+
+def test_reviewers_are_not_offered_the_admins_audit_log(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="audit-tool", name="Audit Tool")
+    sign_in(client, REVIEWER)
+
+    assert "Audit log for this entry" not in edit_page(client, entry_id)

@@ -15,6 +15,7 @@ from tests.admin.conftest import (
     REVIEWER,
     Client,
     Person,
+    assert_error_links_resolve,
     csrf_token,
     main,
     post_form,
@@ -58,7 +59,7 @@ def test_reviewers_are_refused(client: Client) -> None:
     token = csrf_token(client, "/admin/queue")
     refused = client.post(LIST, data={**NEW, "_csrf_token": token})
     assert refused.status_code == 403
-    assert try_sign_in(client, NEW["email"], PASSWORD).status_code != 303
+    assert try_sign_in(client, NEW["email"], PASSWORD).status_code == 400  # no such account
 
 
 def test_an_admin_adds_a_maintainer_who_can_then_sign_in(
@@ -98,6 +99,7 @@ def test_problems_adding_a_maintainer_are_shown_next_to_the_fields(
     response = add(client, **form)
 
     assert response.status_code == 400
+    assert_error_links_resolve(response.text)
     error = re.search(rf'id="{field}-error"><span[^>]*>Error:</span> ([^<]*)<', response.text)
     assert error is not None
     assert message in error.group(1)

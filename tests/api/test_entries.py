@@ -339,3 +339,21 @@ def test_a_wrong_effective_date_is_422_at_its_path(
     problem = assert_problem(response, 422)
     assert problem["errors"][0]["path"] == "/effective"
     assert client.get(f"/api/v1/entries/{entry_id}").json()["state"] == "published"
+
+
+@pytest.mark.parametrize("token", ["supplier", "reviewer"])
+def test_editing_a_published_entry_cannot_deprecate_it(
+    client: Client, keys: Keys, token: str
+) -> None:
+    entry_id = publish(client, keys)
+    etag = client.get(f"/api/v1/entries/{entry_id}").headers["etag"]
+
+    response = client.put(
+        f"/api/v1/entries/{entry_id}",
+        json=an_entry(status="deprecated"),
+        headers={**bearer(getattr(keys, token)), "If-Match": etag},
+    )
+
+    problem = assert_problem(response, 422)
+    assert problem["errors"][0]["path"] == "/status"
+    assert client.get(f"/api/v1/entries/{entry_id}").json()["document"]["status"] == "live"

@@ -1,7 +1,7 @@
 """The maintainers' admin pages in a real browser: a reviewer signs in, approves a
-submission and finds it published and searchable, asks for changes on another, merges a
-duplicate and follows its old address; axe-core finds no WCAG 2.2 A/AA violations on the
-admin pages."""
+submission and finds it published and searchable, edits it, asks for changes on another,
+merges a duplicate and follows its old address; axe-core finds no WCAG 2.2 A/AA
+violations on the admin pages."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -112,6 +112,15 @@ def test_a_reviewer_approves_requests_changes_and_merges(page: Page, supplier: S
     expect(page.get_by_role("heading", level=1)).to_have_text("Kestrel Clinic Rota")
     visit(page, "/search?q=kestrel+clinic")
     expect(page.get_by_role("link", name="Kestrel Clinic Rota")).to_be_visible()
+
+    # Curate: an edit in the form is published at once, paragraphs and all.
+    visit(page, f"/admin/entries/{first}/edit")
+    page.get_by_label("Description (optional)").fill("Plans rotas.\n\nSends reminders to staff.")
+    page.get_by_label("Why are you making this change?").fill("Description from the supplier.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved your changes to Kestrel Clinic Rota")).to_be_visible()
+    visit(page, f"/entries/{first}")
+    expect(page.get_by_text("Sends reminders to staff.", exact=True)).to_be_visible()
 
     # Request changes: the reason is required, and reaches the supplier through the API.
     open_review(page, "Heron Referrals")

@@ -235,7 +235,7 @@ def test_record_keeps_the_entry_as_it_was_when_saved(
     location = saved_record(client, a_form())
     reviewer = who(services, keys.reviewer)
     current = services.entries.get("tool-1", None)
-    changed = an_entry(id="tool-1", name="Renamed Tool", status="deprecated", licence="Apache-2.0")
+    changed = an_entry(id="tool-1", name="Renamed Tool", status="beta", licence="Apache-2.0")
     services.entries.update("tool-1", changed, reviewer, [current.etag])
 
     body = client.get(f"{location}.json").json()
