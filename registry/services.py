@@ -366,10 +366,16 @@ class EntryService:
         return self._with_similar(view) if action is Action.SUBMIT else view
 
     def merge(
-        self, entry_id: str, into: str, principal: Principal | None, reason: str
+        self,
+        entry_id: str,
+        into: str,
+        principal: Principal | None,
+        reason: str,
+        if_match: Sequence[str] | None = None,
     ) -> EntryView:
         """Merge a duplicate into another entry: the duplicate is retired with its history
-        kept, and its id redirects to the surviving entry from then on."""
+        kept, and its id redirects to the surviving entry from then on. With `if_match`,
+        only if the duplicate is still the version the maintainer decided on."""
         actor = require_principal(principal)
         actor.require(Scope.REVIEW)
         if not reason.strip():
@@ -382,6 +388,7 @@ class EntryService:
         with transaction(self.engine) as session:
             repo = Repository(session)
             old = self._readable(repo, entry_id, actor, for_update=True)
+            _check_precondition(old, if_match, required=False)
             if old.state not in (State.PUBLISHED, State.DEPRECATED):
                 raise TransitionNotAllowed(
                     f"Only a published or deprecated entry can be merged; this one is "

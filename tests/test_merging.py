@@ -4,7 +4,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from registry.errors import Forbidden, InvalidEntry, Moved
+from registry.errors import Forbidden, InvalidEntry, Moved, PreconditionFailed
 from registry.wiring import Services
 from tests.builders import an_entry
 from tests.conftest import Keys, bearer
@@ -91,3 +91,21 @@ def test_api_merge_needs_the_review_scope(client: TestClient[Litestar], keys: Ke
     )
 
     assert response.status_code in (403, 404)
+
+
+def test_a_merge_decided_on_an_old_version_is_refused(services: Services, keys: Keys) -> None:
+    keep = published(services, keys, id="keep-me", name="Keep Me")
+    dup = published(services, keys, id="duplicate", name="Keep Me Too")
+    reviewer = who(services, keys.reviewer)
+    seen = services.entries.get(dup, reviewer).etag
+    current = services.entries.get(dup, reviewer)
+    services.entries.update(
+        dup, {**current.document, "summary": "Now different."}, reviewer, [current.etag]
+    )
+
+    with pytest.raises(PreconditionFailed):
+        services.entries.merge(dup, keep, reviewer, "Same product", [seen])
+
+    assert services.entries.get(dup, None).state == "published"
+    merged = services.entries.merge(dup, keep, reviewer, "Same product", ["*"])
+    assert merged.id == keep

@@ -266,11 +266,16 @@ class EntryPages(AdminController):
             errors["merge-into"] = ["Enter the id of the entry to keep"]
         if not errors:
             try:
-                services.entries.merge(entry_id, into, maintainer, reason)
+                etag = form_text(data, "etag", 300)
+                services.entries.merge(entry_id, into, maintainer, reason, [etag] if etag else None)
             except InvalidEntry as invalid:
                 for issue in invalid.issues:
                     field = "merge-reason" if issue.path == "/reason" else "merge-into"
                     errors.setdefault(field, []).append(issue.message)
+            except PreconditionFailed:
+                errors["merge-reason"] = [
+                    "Someone else changed this entry after you opened it; check it and try again"
+                ]
             except (Conflict, NotFound) as refused:
                 errors.setdefault("merge-into", []).append(refused.detail)
             else:

@@ -311,10 +311,11 @@ class EntryController(Controller):
         "/{entry_id:str}/merge",
         summary="Merge a duplicate into another entry (maintainers)",
         description="The duplicate is retired with its history kept; its id redirects (301) "
-        "to the surviving entry from then on.",
+        "to the surviving entry from then on. An If-Match header with the duplicate's ETag "
+        "makes the merge happen only if it has not changed since (412 otherwise).",
         status_code=200,
         operation_class=_MergeBody,
-        responses=problems(400, 401, 403, 404, 413, 415, 422),
+        responses=problems(400, 401, 403, 404, 412, 413, 415, 422),
     )
     async def merge_entry(
         self,
@@ -330,7 +331,10 @@ class EntryController(Controller):
         into, reason = body.get("into"), body.get("reason", "")
         if not isinstance(into, str) or not isinstance(reason, str) or len(reason) > 5000:
             raise BadRequest('"into" must be an entry id and "reason" text (at most 5000).')
-        view = await sync_to_thread(services.entries.merge, entry_id, into, principal, reason)
+        if_match = parse_if_match(request.headers.get("if-match"))
+        view = await sync_to_thread(
+            services.entries.merge, entry_id, into, principal, reason, if_match
+        )
         return entry_response(view)
 
     @post(
