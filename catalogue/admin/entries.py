@@ -394,15 +394,23 @@ def _under_review(view: EntryView) -> bool:
 def _opened(
     services: Services, maintainer: Principal, entry_id: str, etag: str
 ) -> dict[str, Any] | None:
-    """The document as it was at the revision an ETag names, if it can be read."""
+    """The entry's document as the page showed it when the ETag was current: that of the
+    newest revision up to the ETag's that is not a supplier's pending proposal."""
     found = ETAG_PATTERN.match(etag)
     if found is None or found.group("id") != entry_id:
         return None
+    head = int(found.group("revision"))
     try:
-        opened = services.entries.revision(entry_id, int(found.group("revision")), maintainer)
+        history = services.entries.revisions(entry_id, maintainer)
+        number = max(
+            (r.number for r in history if r.number <= head and r.proposal_state is None),
+            default=None,
+        )
+        if number is None:
+            return None
+        return services.entries.revision(entry_id, number, maintainer).document
     except RegistryError:
         return None
-    return opened.document
 
 
 def _choices(services: Services, name: str, chosen: list[str]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from tests.admin.conftest import (
 from tests.admin.test_review import proposed, submitted
 from tests.catalogue.test_compare import SCRIPT
 from tests.conftest import Keys
-from tests.test_services import published
+from tests.test_services import published, who
 
 pytestmark = pytest.mark.usefixtures("maintainers")
 
@@ -665,3 +665,30 @@ def test_reviewers_are_not_offered_the_admins_audit_log(
     sign_in(client, REVIEWER)
 
     assert "Audit log for this entry" not in edit_page(client, entry_id)
+
+
+def test_a_conflict_is_merged_against_the_published_version_not_a_pending_proposal(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="draft-tool", name="Draft Tool")
+    supplier = who(services, keys.supplier)
+    view = services.entries.get(entry_id, supplier)
+    services.entries.update(
+        entry_id, {**view.document, "summary": "Proposed."}, supplier, [view.etag]
+    )  # a proposal the supplier has not submitted yet
+    sign_in(client, REVIEWER)
+    values = form_values(edit_page(client, entry_id))
+    other = services.entries.get(entry_id, OPERATOR)
+    services.entries.update(
+        entry_id, {**other.document, "summary": "Theirs."}, OPERATOR, [other.etag], "Theirs"
+    )
+
+    response = post_form(
+        client,
+        f"/admin/entries/{entry_id}/edit",
+        {**values, "name": "My Name", "reason": "Mine"},
+        page=f"/admin/entries/{entry_id}/edit",
+    )
+
+    merged = form_values(response.text)
+    assert (merged["summary"], merged["name"]) == ("Theirs.", "My Name")
