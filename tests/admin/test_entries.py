@@ -474,6 +474,10 @@ def test_merging_a_duplicate_redirects_its_address_and_keeps_its_history(
     assert public.headers["location"] == "/entries/keep-tool"
     admin = client.get("/admin/entries/dupe-tool/edit", follow_redirects=False)
     assert admin.headers["location"] == "/admin/entries/keep-tool/edit"
+    merge_row = audit(services, "entry.merge")[-1]
+    redirect_row = audit(services, "entry.redirect")[-1]
+    assert merge_row.actor == redirect_row.actor == f"maintainer:{REVIEWER.name}"
+    assert redirect_row.detail == {"into": keep}
     history = revisions(services, duplicate)
     assert history[-1].action == "merge"
     assert history[-1].author == f"maintainer:{REVIEWER.name}"

@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from registry.models import AuditEvent
 from registry.wiring import Services
-from tests.admin.conftest import REVIEWER, Client, csrf_token, sign_in
+from tests.admin.conftest import ADMIN, REVIEWER, Client, csrf_token, sign_in
 
 #: Routes for everyone: signing in and out.
 OPEN_ROUTES = {("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout")}
@@ -100,4 +100,18 @@ def test_reviewers_are_refused_every_route_not_listed_for_them(
             assert status < 500, (method, path, status)
         else:
             assert status == 403, (method, path, status)
+    assert audit_rows(services) == before
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_every_admin_form_refuses_a_post_without_the_csrf_token(
+    app: Litestar, client: Client, services: Services
+) -> None:
+    sign_in(client, ADMIN)
+    before = audit_rows(services)
+    for method, path in admin_routes(app):
+        if method == "GET" or (method, path) in OPEN_ROUTES:
+            continue
+        response = client.request(method, concrete(path), data={}, follow_redirects=False)
+        assert response.status_code == 403, (method, path, response.status_code)
     assert audit_rows(services) == before

@@ -148,6 +148,7 @@ def test_revoking_a_maintainers_key_stops_it_working(services: Services, client:
 
     assert response.status_code == 303
     assert f"Revoked the key {key_id}" in client.get(url).text
+    assert (f"maintainer:{ADMIN.name}", "key.revoke") in actions(services)
     assert client.get("/api/v1/entries?state=submitted", headers=bearer(token)).status_code == 401
     other = page_of(client, ADMIN.name)
     assert post_form(client, f"{other}/keys/{key_id}/revoke", {}, page=other).status_code == 404
