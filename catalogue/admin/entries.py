@@ -166,7 +166,9 @@ class EntryPages(AdminController):
                 "Enter an id of 2 to 63 lower-case letters, digits and hyphens, such as "
                 "'nhs-login' (it cannot be changed later)",
             )
-        if not form.errors:
+        if form.errors:
+            _also_check(services, document, form)
+        else:
             try:
                 services.entries.create(document, maintainer, reason, publish=True)
             except InvalidEntry as invalid:
@@ -210,7 +212,9 @@ class EntryPages(AdminController):
         reason = _reason(data, form.errors, "reason")
         etag = form_text(data, "etag", 300)
         attempt = Attempt("edit", {"reason": reason, "etag": etag}, form.errors, form)
-        if not form.errors:
+        if form.errors:
+            _also_check(services, document, form)
+        else:
             try:
                 services.entries.update(entry_id, document, maintainer, [etag], reason)
             except InvalidEntry as invalid:
@@ -336,6 +340,13 @@ def _lifecycle(
     view = services.entries.get(entry_id, maintainer)
     attempt = Attempt(action, {"reason": reason, "effective": typed_date}, errors)
     return _edit_page(request, services, maintainer, view, attempt)
+
+
+def _also_check(services: Services, document: dict[str, Any], form: EntryForm) -> None:
+    """A form already refused (no reason, bad YAML) still shows every problem of the
+    document next to its field, so one round trip fixes everything."""
+    if OTHER not in form.errors:
+        place_issues(form, services.entries.validate(document).issues)
 
 
 def _if_merged(

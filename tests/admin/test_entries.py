@@ -229,6 +229,18 @@ def test_a_reason_is_required(services: Services, keys: Keys, client: Client) ->
     assert document(services, entry_id)["summary"] != "Something else entirely."
 
 
+def test_a_missing_reason_does_not_hide_the_documents_problems(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="all-tool", name="All Tool")
+    sign_in(client, REVIEWER)
+
+    response = save(client, entry_id, licence="Nope-1", reason="")
+
+    assert "Enter a reason" in field_error(response.text, "reason")
+    assert "Nope-1" in field_error(response.text, "licence")
+
+
 def test_an_edit_based_on_an_old_version_does_not_overwrite_a_newer_one(
     services: Services, keys: Keys, client: Client
 ) -> None:
