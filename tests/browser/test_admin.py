@@ -195,6 +195,10 @@ def test_admin_pages_have_no_wcag_violations(page: Page, supplier: Supplier) -> 
     visit(page, "/admin/suppliers")
     page.get_by_role("link", name="Kestrel Digital").click()
     assert_no_violations(page, "a supplier's page")
+    for vocabulary in ("categories", "synonyms"):
+        visit(page, f"/admin/vocabularies/{vocabulary}")
+        page.get_by_role("link", name="Change").first.click()
+        assert_no_violations(page, f"a {vocabulary} term or group's page ({page.url})")
     visit(page, "/admin/maintainers")
     page.get_by_role("link", name="Rita Browser").click()
     page.get_by_role("button", name="Issue a key").click()
