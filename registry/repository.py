@@ -310,6 +310,18 @@ class Repository:
                 )
             )
 
+    def removed_terms(self) -> dict[str, set[str]]:
+        """Vocabulary term ids maintainers removed, by vocabulary, from the audit log (the
+        record of that decision), so that seeding does not bring them back."""
+        rows = self.session.exec(
+            select(AuditEvent.detail).where(AuditEvent.action == "vocabulary.term.remove")
+        ).all()
+        removed: dict[str, set[str]] = {}
+        for detail in rows:
+            if isinstance(detail, dict) and isinstance(detail.get("id"), str):
+                removed.setdefault(str(detail.get("vocabulary")), set()).add(detail["id"])
+        return removed
+
     # reuse decisions and unmet needs ------------------------------------------------
     def add_decision(self, decision: ReuseDecision) -> None:
         self.session.add(decision)

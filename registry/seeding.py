@@ -5,11 +5,11 @@ A seed source is a folder laid out like `seed/` (`vocabularies/*.yaml`, `entries
 `registry export` writes). Everything is validated as one batch before anything is
 written; loading the same source twice changes nothing. Maintainers edit vocabularies and
 synonym groups on the admin pages, so seeding does not overwrite them: it only adds
-vocabulary terms that are not stored (a term removed on the pages comes back if the seed
-still has it), and stores synonym groups only when none ever were.
+vocabulary terms that are not stored and that no maintainer removed, and stores synonym
+groups only when none ever were.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,13 +138,18 @@ def _add_vocabulary(
         problems.append(SeedProblem(source, Issue("", str(exc))))
 
 
-def merge_terms(stored: Vocabulary | None, seed: Vocabulary) -> Vocabulary:
+def merge_terms(
+    stored: Vocabulary | None, seed: Vocabulary, removed: Collection[str] = ()
+) -> Vocabulary:
     """The stored vocabulary with the seed's new terms appended. Terms already stored keep
-    their labels and descriptions, and none is removed: maintainers edit vocabularies on
-    the admin pages, and re-seeding must not undo that or break entries using a term."""
+    their labels and descriptions, none is removed, and a term maintainers removed is not
+    added back: they edit vocabularies on the admin pages, and re-seeding must not undo
+    that or break entries using a term."""
     if stored is None:
         return seed
-    added = tuple(term for term in seed.terms if term.id not in stored.ids())
+    added = tuple(
+        term for term in seed.terms if term.id not in stored.ids() and term.id not in removed
+    )
     return Vocabulary(stored.name, stored.title, stored.terms + added)
 
 
@@ -163,9 +168,10 @@ class Seeder:
         result = SeedResult()
         with transaction(self.engine) as session:
             repo = Repository(session)
+            removed = repo.removed_terms() if source.vocabularies else {}
             for vocabulary in source.vocabularies:
                 current = repo.vocabulary(vocabulary.name)
-                merged = merge_terms(current, vocabulary)
+                merged = merge_terms(current, vocabulary, removed.get(vocabulary.name, set()))
                 if merged != current:
                     repo.replace_vocabulary(merged)
                     known_ids = current.ids() if current else frozenset()

@@ -154,3 +154,25 @@ def test_seeding_adds_new_terms_of_the_seed_to_a_stored_vocabulary(
 def who_admin(services: Services) -> Principal:
     token = services.accounts.create_key(scopes=["admin"], maintainer="Ada", actor=OPERATOR).token
     return services.accounts.authenticate(token)
+
+
+def test_seeding_does_not_bring_back_a_term_a_maintainer_removed(
+    seeded: Services, tmp_path: Path
+) -> None:
+    document = {
+        "vocabularies": [
+            {
+                "name": "care-settings",
+                "title": "Care settings",
+                "terms": [{"id": "space-station", "label": "Space station"}],
+            }
+        ]
+    }
+    source = write(tmp_path / "v.json", dump_json(document))
+    seeded.seeder.load(read_source(source))
+    seeded.vocabularies.remove_term("care-settings", "space-station", who_admin(seeded))
+
+    result = seeded.seeder.load(read_source(source))
+
+    assert "space-station" not in seeded.entries.vocabulary("care-settings").ids()
+    assert result.vocabularies == 0
