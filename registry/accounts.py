@@ -318,6 +318,97 @@ class AccountService:
                 return None
             return maintainer_principal(person)
 
+    # admins managing other maintainers ---------------------------------------------------
+    def change_role(self, maintainer_id: int, role: str, actor: Principal) -> str:
+        """Make a maintainer a reviewer or an admin; their sessions follow at once. A new
+        reviewer's admin-scoped keys are revoked, since keys carry their own scopes."""
+        if role not in MAINTAINER_ROLES:
+            raise ValueError(f"the role must be one of {', '.join(MAINTAINER_ROLES)}")
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = self._other_maintainer(repo, maintainer_id, actor)
+            if person.role == role:
+                return person.name
+            if role == "reviewer":
+                for key in repo.maintainer_keys(maintainer_id):
+                    if key.revoked_at is None and Scope.ADMIN.value in key.scopes.split():
+                        key.revoked_at = utcnow()
+                        repo.audit(
+                            actor.label,
+                            "key.revoke",
+                            None,
+                            {"key_id": key.key_id, "why": "its holder is no longer an admin"},
+                        )
+            repo.audit(
+                actor.label,
+                "maintainer.role",
+                None,
+                {"maintainer": person.name, "from": person.role, "to": role},
+            )
+            person.role = role
+            return person.name
+
+    def set_password(self, maintainer_id: int, password: str, actor: Principal) -> str:
+        """A new password set by an admin (there is no email to reset one by); it also
+        lifts a lock-out."""
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = self._other_maintainer(repo, maintainer_id, actor)
+            if person.email is None:
+                raise Conflict(f"{person.name} has no email address to sign in with.")
+            person.password_hash = hash_password(password)
+            person.failed_logins = 0
+            person.locked_until = None
+            repo.audit(actor.label, "maintainer.password", None, {"maintainer": person.name})
+            return person.name
+
+    def unlock(self, maintainer_id: int, actor: Principal) -> str:
+        """Lift a lock-out after repeated wrong passwords before it ends by itself."""
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = self._other_maintainer(repo, maintainer_id, actor)
+            person.failed_logins = 0
+            person.locked_until = None
+            repo.audit(actor.label, "maintainer.unlock", None, {"maintainer": person.name})
+            return person.name
+
+    def remove_access(self, maintainer_id: int, actor: Principal) -> str:
+        """Someone who leaves: no more signing in (their session ends on its next request)
+        and every key revoked. Their name stays on the revisions and audit rows they made."""
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = self._other_maintainer(repo, maintainer_id, actor)
+            person.password_hash = None
+            person.failed_logins = 0
+            person.locked_until = None
+            now = utcnow()
+            revoked = []
+            for key in repo.maintainer_keys(maintainer_id):
+                if key.revoked_at is None:
+                    key.revoked_at = now
+                    revoked.append(key.key_id)
+            repo.audit(
+                actor.label,
+                "maintainer.access.remove",
+                None,
+                {"maintainer": person.name, "keys_revoked": revoked},
+            )
+            return person.name
+
+    @staticmethod
+    def _other_maintainer(repo: Repository, maintainer_id: int, actor: Principal) -> Maintainer:
+        """The maintainer an admin acts on, never the admin themself: nobody can lock
+        themself out, and there is always an admin left (the one acting)."""
+        actor.require(Scope.ADMIN)
+        person = repo.maintainer(maintainer_id)
+        if person is None:
+            raise NotFound(f"There is no maintainer {maintainer_id}.")
+        if person.id == actor.maintainer_id:
+            raise Conflict("You cannot change your own account; ask another admin.")
+        return person
+
     # suppliers and their keys, for the admin pages ------------------------------------
     def create_supplier(self, name: str, actor: Principal) -> "SupplierSummary":
         """A new supplier (with no keys yet); ValueError for a bad name, Conflict if taken."""
@@ -405,6 +496,7 @@ def _maintainer_summary(person: Maintainer, active_keys: int, now: datetime) -> 
         created_at=_aware(person.created_at) or person.created_at,
         locked_until=locked if locked is not None and locked > now else None,
         active_keys=active_keys,
+        can_sign_in=person.password_hash is not None,
     )
 
 
@@ -429,6 +521,7 @@ class MaintainerSummary:
     created_at: datetime
     locked_until: datetime | None
     active_keys: int
+    can_sign_in: bool
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 password, issue keys with review or admin scopes (the token shown once) and revoke them.
 Every change is audited with the signed-in admin as the actor (by the account service)."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -141,6 +142,86 @@ class MaintainerPages(AdminController):
             )
         return _detail_page(request, services, maintainer, maintainer_id, issued=issued)
 
+    @post(f"{LIST}/{{maintainer_id:int}}/role", sync_to_thread=True)
+    def change_role(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+        data: FormData,
+    ) -> Redirect | Template:
+        require_admin(maintainer)
+        role = form_text(data, "role", 20)
+        return _account_change(
+            request,
+            services,
+            maintainer,
+            maintainer_id,
+            "role",
+            lambda: services.accounts.change_role(maintainer_id, role, maintainer),
+            lambda name: f"{name} is now {'an admin' if role == 'admin' else 'a reviewer'}",
+        )
+
+    @post(f"{LIST}/{{maintainer_id:int}}/password", sync_to_thread=True)
+    def set_password(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+        data: FormData,
+    ) -> Redirect | Template:
+        require_admin(maintainer)
+        password = form_text(data, "password", 1000)
+        return _account_change(
+            request,
+            services,
+            maintainer,
+            maintainer_id,
+            "password",
+            lambda: services.accounts.set_password(maintainer_id, password, maintainer),
+            lambda name: f"Set a new password for {name}: give it to them in person",
+        )
+
+    @post(f"{LIST}/{{maintainer_id:int}}/unlock", sync_to_thread=True)
+    def unlock(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+    ) -> Redirect | Template:
+        require_admin(maintainer)
+        return _account_change(
+            request,
+            services,
+            maintainer,
+            maintainer_id,
+            "unlock",
+            lambda: services.accounts.unlock(maintainer_id, maintainer),
+            lambda name: f"{name} can sign in again",
+        )
+
+    @post(f"{LIST}/{{maintainer_id:int}}/remove-access", sync_to_thread=True)
+    def remove_access(
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        maintainer: MaintainerDep,
+        maintainer_id: FromPath[int],
+    ) -> Redirect | Template:
+        require_admin(maintainer)
+        return _account_change(
+            request,
+            services,
+            maintainer,
+            maintainer_id,
+            "remove-access",
+            lambda: services.accounts.remove_access(maintainer_id, maintainer),
+            lambda name: f"{name} can no longer sign in, and their keys are revoked",
+        )
+
     @post(f"{LIST}/{{maintainer_id:int}}/keys/{{key_id:str}}/revoke", sync_to_thread=True)
     def revoke_key(
         self,
@@ -157,6 +238,28 @@ class MaintainerPages(AdminController):
         services.accounts.revoke_key(key_id, maintainer)
         flash(request, f"Revoked the key {key_id}")
         return Redirect(path=f"{LIST}/{maintainer_id}", status_code=303)
+
+
+def _account_change(
+    request: Request[Any, Any, Any],
+    services: Services,
+    maintainer: Principal,
+    maintainer_id: int,
+    field: str,
+    change: Callable[[], str],
+    done: Callable[[str], str],
+) -> Redirect | Template:
+    """Apply one change to another maintainer's account: a message and back to their
+    page, or their page with the problem next to the form's `field`."""
+    try:
+        name = change()
+    except (Conflict, ValueError) as refused:
+        message = refused.detail if isinstance(refused, Conflict) else str(refused)
+        return _detail_page(
+            request, services, maintainer, maintainer_id, errors={field: message.capitalize()}
+        )
+    flash(request, done(name))
+    return Redirect(path=f"{LIST}/{maintainer_id}", status_code=303)
 
 
 def _scopes_for(role: str) -> list[str]:
@@ -180,6 +283,7 @@ def _list_page(
             "role": person.role,
             "locked": when(person.locked_until),
             "active_keys": person.active_keys,
+            "can_sign_in": person.can_sign_in,
         }
         for person in services.accounts.maintainers()
     ]
@@ -223,7 +327,12 @@ def _detail_page(
             "role": person.role,
             "created": when(person.created_at),
             "locked": when(person.locked_until),
+            "can_sign_in": person.can_sign_in,
+            "has_email": person.email is not None,
+            "is_me": person.id == maintainer.maintainer_id,
         },
+        roles=MAINTAINER_ROLES,
+        min_password=MIN_PASSWORD_LENGTH,
         keys=key_rows(keys),
         issued=issued,
         scope_choices=[

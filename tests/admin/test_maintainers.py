@@ -2,11 +2,14 @@
 scopes (shown once), revoke them, and see their last use."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from registry.errors import Unauthenticated
 from registry.models import AuditEvent
 from registry.wiring import Services
 from tests.admin.conftest import (
@@ -113,7 +116,7 @@ def test_a_reviewers_key_reviews_and_an_admins_key_may_administer(
     reviewer_url = page_of(client, REVIEWER.name)
     admin_url = page_of(client, ADMIN.name)
 
-    assert 'value="admin"' not in client.get(reviewer_url).text
+    assert 'name="scopes" type="checkbox" value="admin"' not in client.get(reviewer_url).text
     refused = issue(client, reviewer_url, scopes=["entries:review", "admin"])
     assert refused.status_code == 400
     assert "Only an admin" in refused.text
@@ -165,3 +168,116 @@ def test_a_hostile_maintainer_name_is_inert(client: Client) -> None:
     for html in (client.get(response.headers["location"]).text, client.get(LIST).text):
         assert "<script>alert" not in html
         assert "&lt;script&gt;" in html
+
+
+def post_to(client: Client, url: str, action: str, **form: str) -> httpx.Response:
+    return post_form(client, f"{url}/{action}", form, page=url)
+
+
+@contextmanager
+def signed_in_as(client: Client, cookies: httpx.Cookies) -> Iterator[None]:
+    """Requests with another person's session cookies, then back to the client's own."""
+    own = httpx.Cookies(client.cookies)
+    client.cookies = cookies
+    try:
+        yield
+    finally:
+        client.cookies = own
+
+
+def session_of(client: Client, person: Person) -> httpx.Cookies:
+    """A signed-in session of `person`, leaving the client signed out."""
+    sign_in(client, person)
+    cookies = httpx.Cookies(client.cookies)
+    client.cookies.clear()
+    return cookies
+
+
+def test_an_admin_changes_a_role_and_the_session_follows_at_once(
+    services: Services, client: Client
+) -> None:
+    rita = session_of(client, REVIEWER)
+    sign_in(client, ADMIN)
+    url = page_of(client, REVIEWER.name)
+    with signed_in_as(client, rita):
+        assert client.get(LIST).status_code == 403
+
+    promoted = post_to(client, url, "role", role="admin")
+    assert promoted.status_code == 303
+    assert f"{REVIEWER.name} is now an admin" in client.get(url).text
+    with signed_in_as(client, rita):
+        assert client.get(LIST).status_code == 200
+    admin_key = token_in(issue(client, url, scopes=["entries:review", "admin"]).text)
+
+    demoted = post_to(client, url, "role", role="reviewer")
+    assert demoted.status_code == 303
+    with signed_in_as(client, rita):
+        assert client.get(LIST).status_code == 403
+    with pytest.raises(Unauthenticated):
+        services.accounts.authenticate(admin_key)  # keys carry scopes: it was revoked
+    assert (f"maintainer:{ADMIN.name}", "maintainer.role") in actions(services)
+
+
+def test_an_admin_cannot_change_their_own_account(services: Services, client: Client) -> None:
+    sign_in(client, ADMIN)
+    url = page_of(client, ADMIN.name)
+    assert "This is your own account" in client.get(url).text
+
+    for action, form in (("role", {"role": "reviewer"}), ("remove-access", {})):
+        response = post_to(client, url, action, **form)
+        assert response.status_code == 400
+        assert "You cannot change your own account" in response.text
+    assert client.get(LIST).status_code == 200
+
+
+def test_a_new_password_from_an_admin_lifts_a_lock_out(services: Services, client: Client) -> None:
+    for _ in range(5):
+        try_sign_in(client, REVIEWER.email, "wrong password!!")
+    sign_in(client, ADMIN)
+    url = page_of(client, REVIEWER.name)
+    assert "Locked until" in client.get(url).text
+
+    short = post_to(client, url, "password", password="short")
+    assert short.status_code == 400
+    assert "At least 12 characters" in short.text or "at least 12 characters" in short.text
+    done = post_to(client, url, "password", password="a brand new passphrase")
+    assert done.status_code == 303
+    assert (f"maintainer:{ADMIN.name}", "maintainer.password") in actions(services)
+    client.post("/admin/logout", data={"_csrf_token": csrf_token(client, "/admin")})
+    sign_in(client, Person(REVIEWER.email, REVIEWER.name, "a brand new passphrase"))
+
+
+def test_unlock_lets_a_locked_out_maintainer_sign_in_again(
+    services: Services, client: Client
+) -> None:
+    for _ in range(5):
+        try_sign_in(client, REVIEWER.email, "wrong password!!")
+    sign_in(client, ADMIN)
+    url = page_of(client, REVIEWER.name)
+
+    assert post_to(client, url, "unlock").status_code == 303
+
+    assert (f"maintainer:{ADMIN.name}", "maintainer.unlock") in actions(services)
+    client.post("/admin/logout", data={"_csrf_token": csrf_token(client, "/admin")})
+    sign_in(client, REVIEWER)
+
+
+def test_removing_access_ends_the_session_and_revokes_every_key(
+    services: Services, client: Client
+) -> None:
+    rita = session_of(client, REVIEWER)
+    sign_in(client, ADMIN)
+    url = page_of(client, REVIEWER.name)
+    token = token_in(issue(client, url, scopes="entries:review").text)
+
+    response = post_to(client, url, "remove-access")
+
+    assert response.status_code == 303
+    with signed_in_as(client, rita):
+        gone = client.get("/admin/queue", follow_redirects=False)
+        assert gone.headers["location"] == "/admin/login"
+    assert client.get("/api/v1/entries", headers=bearer(token)).status_code == 401
+    assert "No access" in main(client.get(LIST).text)
+    assert (f"maintainer:{ADMIN.name}", "maintainer.access.remove") in actions(services)
+    client.cookies.clear()
+    assert try_sign_in(client, REVIEWER.email, REVIEWER.password).status_code == 400
