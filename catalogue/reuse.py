@@ -14,6 +14,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Response, Template
 
+from catalogue.forms import form_text
 from catalogue.records import (
     decision_json,
     decision_markdown,
@@ -50,12 +51,13 @@ _CANDIDATE_FIELD = re.compile(r"^candidate-(\d{1,3})$")
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
+#: Longer than any field may be (the decision service says which limit was passed), so
+#: an over-long value is reported, never silently cut to fit.
+FIELD_LIMIT = 100_000
+
+
 def _text(data: dict[str, Any], name: str) -> str:
-    """One form value; a repeated field counts once, anything else is empty."""
-    value = data.get(name, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value if isinstance(value, str) else ""
+    return form_text(data, name, FIELD_LIMIT)
 
 
 def _verdict_options(selected: str) -> list[dict[str, Any]]:

@@ -24,12 +24,11 @@ from catalogue.admin.entry_form import (
     EntryForm,
     document_from_form,
     form_from_document,
-    lines,
     place_issues,
     three_way,
 )
 from catalogue.admin.session import flash
-from catalogue.admin.signin import form_text
+from catalogue.forms import form_text
 from registry.api.dependencies import ServicesDep
 from registry.auth import Principal, Scope
 from registry.errors import (
@@ -65,7 +64,7 @@ def edit_url(entry_id: str) -> str:
 
 
 def _reason(data: dict[str, Any], errors: dict[str, list[str]], field: str) -> str:
-    reason = lines(form_text(data, "reason", MAX_REASON + 1)).strip()
+    reason = form_text(data, "reason", MAX_REASON + 1).strip()
     if not reason:
         errors.setdefault(field, []).append(
             "Enter a reason: it is kept in the entry's history and the audit log"

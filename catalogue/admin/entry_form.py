@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from catalogue.forms import form_text, form_values
 from registry.documents import DocumentError, parse_yaml
 from registry.errors import Issue
 
@@ -74,7 +75,7 @@ def document_from_form(data: Mapping[str, Any], entry_id: str) -> tuple[dict[str
     required next to the right field."""
     form = EntryForm(values={})
     document: dict[str, Any] = {}
-    other_text = _one(data, OTHER, MAX_OTHER)
+    other_text = form_text(data, OTHER, MAX_OTHER)
     form.values[OTHER] = other_text
     if other_text.strip():
         try:
@@ -90,24 +91,24 @@ def document_from_form(data: Mapping[str, Any], entry_id: str) -> tuple[dict[str
         document.update({k: v for k, v in rest.items() if k not in OWN_INPUTS})
     document["id"] = entry_id
     for key in TEXT_KEYS:
-        value = _one(data, key, MAX_FIELD + 1)
+        value = form_text(data, key, MAX_FIELD + 1)
         form.values[key] = value
         if value.strip():
             document[key] = value.strip() if key != "description" else value.strip("\n")
     for key in LIST_KEYS:
-        text = _one(data, key, MAX_FIELD + 1)
+        text = form_text(data, key, MAX_FIELD + 1)
         form.values[key] = text
         items = [line.strip() for line in text.splitlines() if line.strip()]
         if items:
             document[key] = items
     for key in CHOICE_KEYS:
-        chosen = [v.strip() for v in _many(data, key) if v.strip()]
+        chosen = [v.strip() for v in form_values(data, key) if v.strip()]
         form.values[key] = chosen
         if chosen:
             document[key] = chosen
     urls = {}
     for name in URL_FIELDS:
-        value = _one(data, f"urls-{name}", 2001).strip()
+        value = form_text(data, f"urls-{name}", 2001).strip()
         form.values[f"urls-{name}"] = value
         if value:
             urls[name] = value
@@ -165,25 +166,6 @@ def place_issues(form: EntryForm, issues: Sequence[Issue]) -> None:
         name = input_for(issue.path)
         shown_path = issue.path if name == OTHER or issue.path.count("/") > 1 else ""
         form.add_error(name, f"{shown_path}: {issue.message}" if shown_path else issue.message)
-
-
-def _one(data: Mapping[str, Any], name: str, limit: int) -> str:
-    value = data.get(name, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return lines(value[:limit]) if isinstance(value, str) else ""
-
-
-def lines(text: str) -> str:
-    """Browsers send a textarea's line breaks as CR LF; documents keep plain LF, so that
-    paragraphs (split on blank lines) survive a save."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _many(data: Mapping[str, Any], name: str) -> list[str]:
-    value = data.get(name, [])
-    values = value if isinstance(value, list) else [value]
-    return [v[:200] for v in values if isinstance(v, str)][:100]
 
 
 def _text(value: Any) -> str:

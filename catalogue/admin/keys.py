@@ -5,8 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from catalogue.admin.signin import form_text
-from registry.accounts import KeySummary
+from litestar import Request
+from litestar.response import Redirect
+
+from catalogue.admin.session import flash
+from catalogue.forms import form_text
+from registry.accounts import AccountService, KeySummary
+from registry.auth import Principal
+from registry.errors import NotFound
 
 MAX_LABEL = 200
 MAX_EXPIRY_DAYS = 3650
@@ -63,3 +69,20 @@ def key_rows(keys: list[KeySummary]) -> list[dict[str, Any]]:
         }
         for key in keys
     ]
+
+
+def revoke_held_key(
+    request: Request[Any, Any, Any],
+    accounts: AccountService,
+    actor: Principal,
+    held: list[KeySummary],
+    key_id: str,
+    back: str,
+) -> Redirect:
+    """Revoke a key from its holder's page: only one of the keys that page lists, so a
+    key cannot be revoked through another holder's address."""
+    if key_id not in {key.key_id for key in held}:
+        raise NotFound("There is no such key here.")
+    accounts.revoke_key(key_id, actor)
+    flash(request, f"Revoked the key {key_id}")
+    return Redirect(path=back, status_code=303)

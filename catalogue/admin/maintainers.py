@@ -11,13 +11,19 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from catalogue.admin.base import AdminController, MaintainerDep, form_page
-from catalogue.admin.keys import MAX_EXPIRY_DAYS, key_rows, read_key_form, when
+from catalogue.admin.keys import (
+    MAX_EXPIRY_DAYS,
+    key_rows,
+    read_key_form,
+    revoke_held_key,
+    when,
+)
 from catalogue.admin.session import flash, require_admin
-from catalogue.admin.signin import form_text
+from catalogue.forms import form_text, form_values
 from registry.accounts import MAINTAINER_ROLES, MIN_PASSWORD_LENGTH, IssuedKey
 from registry.api.dependencies import ServicesDep
 from registry.auth import Principal, Scope
-from registry.errors import Conflict, NotFound
+from registry.errors import Conflict
 from registry.wiring import Services
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -27,11 +33,6 @@ SCOPE_HINTS = {
     Scope.REVIEW.value: "Read every entry, approve, request changes, reject and curate.",
     Scope.ADMIN.value: "Also manage suppliers, keys, maintainers and vocabularies.",
 }
-
-
-def _many(data: dict[str, Any], name: str) -> list[str]:
-    value = data.get(name, [])
-    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
 
 
 class MaintainerPages(AdminController):
@@ -112,7 +113,7 @@ class MaintainerPages(AdminController):
         person, _ = services.accounts.maintainer_keys(maintainer_id)
         form = read_key_form(data)
         errors = dict(form.errors)
-        scopes = _many(data, "scopes")
+        scopes = form_values(data, "scopes")
         allowed = _scopes_for(person.role)
         if not scopes:
             errors["scopes"] = "Choose what the key may do"
@@ -233,11 +234,9 @@ class MaintainerPages(AdminController):
     ) -> Redirect:
         require_admin(maintainer)
         _, keys = services.accounts.maintainer_keys(maintainer_id)
-        if key_id not in {key.key_id for key in keys}:
-            raise NotFound("This maintainer has no such key.")
-        services.accounts.revoke_key(key_id, maintainer)
-        flash(request, f"Revoked the key {key_id}")
-        return Redirect(path=f"{LIST}/{maintainer_id}", status_code=303)
+        return revoke_held_key(
+            request, services.accounts, maintainer, keys, key_id, f"{LIST}/{maintainer_id}"
+        )
 
 
 def _account_change(

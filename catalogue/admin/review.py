@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from catalogue.admin.base import AdminController, MaintainerDep, admin_page
 from catalogue.admin.diff import diff
 from catalogue.admin.session import flash
-from catalogue.admin.signin import form_text
+from catalogue.forms import form_text
 from registry.api.dependencies import ServicesDep
 from registry.auth import Principal
 from registry.curation import Curation

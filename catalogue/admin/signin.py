@@ -9,20 +9,13 @@ from litestar.response import Redirect, Template
 
 from catalogue.admin.base import admin_page
 from catalogue.admin.session import LOGIN_PATH, start_session
+from catalogue.forms import form_text
 from registry.api.dependencies import ServicesDep
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 #: One message for every failure, so no one learns which part was wrong.
 WRONG = "The email or password is wrong"
 LOCKED = "The email or password is wrong. Try again later"
-
-
-def form_text(data: dict[str, Any], name: str, limit: int = 1000) -> str:
-    """One form value; a repeated field counts once, anything else is empty."""
-    value = data.get(name, "")
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value[:limit] if isinstance(value, str) else ""
 
 
 class SignInPages(Controller):

@@ -10,13 +10,19 @@ from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from catalogue.admin.base import AdminController, MaintainerDep, form_page
-from catalogue.admin.keys import MAX_EXPIRY_DAYS, key_rows, read_key_form, when
+from catalogue.admin.keys import (
+    MAX_EXPIRY_DAYS,
+    key_rows,
+    read_key_form,
+    revoke_held_key,
+    when,
+)
 from catalogue.admin.session import flash, require_admin
-from catalogue.admin.signin import form_text
+from catalogue.forms import form_text
 from registry.accounts import IssuedKey
 from registry.api.dependencies import ServicesDep
 from registry.auth import Principal, Scope
-from registry.errors import Conflict, NotFound
+from registry.errors import Conflict
 from registry.wiring import Services
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -107,11 +113,9 @@ class SupplierPages(AdminController):
     ) -> Redirect:
         require_admin(maintainer)
         _, keys = services.accounts.supplier_keys(supplier_id)
-        if key_id not in {key.key_id for key in keys}:
-            raise NotFound("This supplier has no such key.")
-        services.accounts.revoke_key(key_id, maintainer)
-        flash(request, f"Revoked the key {key_id}")
-        return Redirect(path=f"/admin/suppliers/{supplier_id}", status_code=303)
+        return revoke_held_key(
+            request, services.accounts, maintainer, keys, key_id, f"/admin/suppliers/{supplier_id}"
+        )
 
 
 def _list_page(

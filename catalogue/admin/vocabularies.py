@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from catalogue.admin.base import AdminController, MaintainerDep, admin_page, form_page
 from catalogue.admin.session import flash, require_admin
-from catalogue.admin.signin import form_text
+from catalogue.forms import form_text
 from registry.api.dependencies import SearchDep, ServicesDep
 from registry.auth import Principal
 from registry.errors import NotFound
