@@ -131,6 +131,11 @@ class WhooshIndex:
         """Entries in the index, whatever their state."""
         return self._read(lambda s: s.count)
 
+    def ready(self) -> bool:
+        """Whether the index holds every entry: False after it was recreated empty, until a
+        rebuild commits (searches meanwhile would present partial results as complete)."""
+        return self._read(lambda s: s.meta.get("complete", True) is True)
+
     def set_synonym_groups(self, groups: Sequence[Sequence[str]]) -> None:
         """Use these synonym groups from the next search on. Groups expand at query time,
         so nothing is re-indexed; a search already running keeps the table it started with."""
@@ -153,6 +158,7 @@ class WhooshIndex:
         latest = {entry.id: entry for entry in upserts}
         with self._write_lock:
             self._check_open()
+            complete = self.ready()
             writer = self._writer()
             try:
                 with writer.searcher() as searcher:
@@ -160,7 +166,7 @@ class WhooshIndex:
                         writer.delete_by_term("id", entry_id, searcher=searcher)
                 for entry in latest.values():
                     writer.add_document(**fields_for(entry))
-                writer.add_document(**meta_fields(high_water, self.fingerprint))
+                writer.add_document(**meta_fields(high_water, self.fingerprint, complete))
             except BaseException:
                 writer.cancel()
                 raise
@@ -310,7 +316,7 @@ class WhooshIndex:
             str(self.folder), build_schema(self.synonyms.spellings), indexname=INDEX_NAME
         )
         writer = self._writer()
-        writer.add_document(**meta_fields(0, self.fingerprint))
+        writer.add_document(**meta_fields(0, self.fingerprint, complete=False))
         writer.commit()
         self._current = self._open_snapshot()
         self._recreated = True
