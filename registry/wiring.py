@@ -127,5 +127,7 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         accounts=AccountService(engine),
         seeder=Seeder(engine, validator, entries),
         imports=ImportService(engine, validator, entries),
-        vocabularies=VocabularyAdmin(engine, settings.synonyms_file),
+        vocabularies=VocabularyAdmin(
+            engine, settings.synonyms_file, changed=entries.vocabularies.clear
+        ),
     )

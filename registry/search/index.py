@@ -46,6 +46,8 @@ INDEX_NAME = "MAIN"
 LOCK_TIMEOUT = 30.0
 PROGRESS_EVERY = 500
 CHECK_INTERVAL = 1.0
+#: Answers of `similar` kept for the current index generation.
+SIMILAR_CACHE = 4096
 
 
 class WhooshIndex:
@@ -74,6 +76,9 @@ class WhooshIndex:
         self._segments_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._segments: dict[str, Segment] = {}
+        self._similar_lock = threading.Lock()
+        self._similar_generation = -1
+        self._similar: dict[tuple[Any, ...], list[Similar]] = {}
         self._current: Snapshot | None = None
         self._stale = False
         self._checked = 0.0
@@ -121,7 +126,26 @@ class WhooshIndex:
     def similar(
         self, document: Mapping[str, Any], limit: int = 5, exclude: str | None = None
     ) -> list[Similar]:
-        return self._read(lambda s: similar(s, self.normaliser, document, limit, exclude))
+        """Likely duplicates of `document`. Entry pages ask for the same ones on every view
+        and submissions repeat a draft's: answers are kept per index generation."""
+        key = (_similar_key(document), limit, exclude)
+
+        def find(snapshot: Snapshot) -> list[Similar]:
+            with self._similar_lock:
+                if self._similar_generation != snapshot.generation:
+                    self._similar_generation = snapshot.generation
+                    self._similar.clear()
+                found = self._similar.get(key)
+            if found is None:
+                found = similar(snapshot, self.normaliser, document, limit, exclude)
+                with self._similar_lock:
+                    if self._similar_generation == snapshot.generation:
+                        if len(self._similar) >= SIMILAR_CACHE:
+                            self._similar.clear()
+                        self._similar[key] = found
+            return list(found)
+
+        return self._read(find)
 
     def high_water(self) -> int:
         """The last change-feed sequence applied, as committed inside the index."""
@@ -320,3 +344,13 @@ class WhooshIndex:
         writer.commit()
         self._current = self._open_snapshot()
         self._recreated = True
+
+
+def _similar_key(document: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What `similar` reads of a document: its name, aliases and summary."""
+    aliases = document.get("aliases")
+    return (
+        str(document.get("name", "")),
+        tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
+        str(document.get("summary", "")),
+    )
