@@ -13,6 +13,7 @@ from registry.errors import Unavailable
 from registry.importing import ImportService
 from registry.index_lease import IndexLease, opening
 from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
+from registry.quality_report import QualityService
 from registry.repository import Repository
 from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
 from registry.seeding import Seeder
@@ -60,6 +61,7 @@ class Services:
     seeder: Seeder
     imports: ImportService
     vocabularies: VocabularyAdmin
+    quality: QualityService
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
@@ -130,4 +132,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         vocabularies=VocabularyAdmin(
             engine, settings.synonyms_file, changed=entries.vocabularies.clear
         ),
+        quality=QualityService(engine, entries),
     )
