@@ -205,8 +205,14 @@ class IndexFeeder:
     ) -> tuple[list[IndexedEntry], list[str]]:
         upserts: list[IndexedEntry] = []
         deletes: list[str] = []
-        for entry_id in ids:
-            entry = repo.entry(entry_id)
+        wanted = list(ids)
+        # One statement per 500 ids rather than one per id: a bulk import's thousands of
+        # changes are read in a few round trips.
+        stored: dict[str, Entry] = {}
+        for start in range(0, len(wanted), 500):
+            stored.update(repo.entries_by_id(wanted[start : start + 500]))
+        for entry_id in wanted:
+            entry = stored.get(entry_id)
             if entry is not None and entry.state in VISIBLE_STATES:
                 upserts.append(indexed(entry, standard_names))
             else:
