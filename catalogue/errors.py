@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from catalogue.rendering import page
 from registry.api.problems import STATUS
-from registry.errors import Moved, RegistryError
+from registry.errors import Moved, RegistryError, Unavailable
 
 MESSAGES = {
     404: (
@@ -23,6 +23,10 @@ MESSAGES = {
     400: ("There is a problem with that request", ["Check the address or the form and try again."]),
     405: ("That did not work", ["This address cannot be used that way."]),
     413: ("That was too large", ["What you sent is larger than we accept."]),
+    503: (
+        "Search is starting up",
+        ["The catalogue's search is being prepared.", "Try again in a few seconds."],
+    ),
     500: (
         "Sorry, there is a problem with the service",
         ["Try again later.", "The problem has been logged for the registry's maintainers."],
@@ -46,7 +50,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     elif isinstance(exc, RegistryError):
         status = next((s for kind, s, _ in STATUS if isinstance(exc, kind)), 500)
     heading, lines = MESSAGES.get(status, MESSAGES[500 if status >= 500 else 400])
-    return page(
+    shown = page(
         request,
         "pages/error.jinja",
         status_code=status,
@@ -54,3 +58,6 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         heading=heading,
         lines=lines,
     )
+    if isinstance(exc, Unavailable):
+        shown.headers["Retry-After"] = str(exc.retry_after)
+    return shown

@@ -1,6 +1,7 @@
 """`create_app(settings)`: the composition root, the only place that wires the layers."""
 
 import logging
+import os
 from typing import Any
 
 from litestar import Litestar, Request, Response
@@ -130,4 +131,10 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     )
 
 
-__all__ = ["create_app"]
+def app_from_environment() -> Litestar:
+    """The app of one worker process of `registry serve --workers N`: settings from the
+    environment, as the command line read them."""
+    return create_app(Settings.from_env(os.environ))
+
+
+__all__ = ["app_from_environment", "create_app"]

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from registry.db import PENDING_CHANGES
 from registry.models import (
     ApiKey,
     AuditEvent,
@@ -214,7 +215,9 @@ class Repository:
 
     # change feed and audit ----------------------------------------------------------
     def append_change(self, entry_id: str, revision: int, state: str) -> None:
-        self.session.add(
+        """A change-feed row, numbered when the transaction commits (`db.transaction`)."""
+        pending = self.session.info.setdefault(PENDING_CHANGES, [])
+        pending.append(
             Change(entry_id=entry_id, revision=revision, state=state, created_at=utcnow())
         )
 

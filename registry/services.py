@@ -33,6 +33,7 @@ from registry.search import SearchIndex, Similar
 from registry.validation import EntryValidator, Report
 from registry.views import EntryView, Page, PendingView, RevisionView, iso
 from registry.vocabularies import ALL_VOCABULARIES, Term, Vocabulary, VocabularySet
+from registry.vocabulary_cache import VocabularyCache
 from registry.workflow import (
     EDITABLE_IN_PLACE,
     PROPOSAL_ACTIONS,
@@ -61,6 +62,7 @@ class EntryService:
         self.validator = validator
         #: Set when this process has a search index: submissions then list similar entries.
         self.search: SearchIndex | None = None
+        self.vocabularies = VocabularyCache()
 
     def similar_to(self, document: dict[str, Any], exclude: str | None = None) -> list[Similar]:
         """Published entries whose name, aliases or summary closely match the document."""
@@ -109,7 +111,16 @@ class EntryService:
         return list(ALL_VOCABULARIES)
 
     def vocabulary(self, name: str) -> Vocabulary:
-        """A controlled vocabulary; `standards` lists the published standard entries."""
+        """A controlled vocabulary; `standards` lists the published standard entries.
+
+        Pages read several on every view, so they are cached for as long as the search
+        index has applied no change (with no index, every call reads the database)."""
+        if self.search is None:
+            return self._read_vocabulary(name)
+        mark = self.search.high_water()
+        return self.vocabularies.get(name, mark, lambda: self._read_vocabulary(name))
+
+    def _read_vocabulary(self, name: str) -> Vocabulary:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
             if name == "standards":
