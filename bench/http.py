@@ -469,8 +469,9 @@ def prepare(url: str, data_dir: Path, synthetic: int) -> Prepared:
     services.seeder.load(seed)
     seed_ids = {str(d["id"]) for _, d in seed.entries if isinstance(d, dict)}
     if synthetic:
-        documents = [e.document for e in synthetic_corpus(real, synthetic)]
-        probe_entries = synthetic_corpus(real, min(synthetic, 20_000))
+        made = synthetic_corpus(real, synthetic)
+        documents = [e.document for e in made]
+        probe_entries = made[:20_000]
     else:
         documents = [e.document for e in real.entries if e.id not in seed_ids]
         probe_entries = real.entries
