@@ -5,6 +5,7 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import HTTPException
 
+from registry.api.boundary import refuse_nul
 from registry.documents import DocumentError, parse_json, parse_yaml
 from registry.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
@@ -48,6 +49,7 @@ async def read_document(request: Request[Any, Any, Any], *, allow_empty: bool = 
     except DocumentError as exc:
         raise BadRequest(str(exc)) from None
     _check_size(document)
+    refuse_nul(document)
     return document
 
 
