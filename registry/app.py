@@ -25,7 +25,7 @@ from catalogue.feeds import FeedRoutes
 from catalogue.public import PublicPages
 from catalogue.reuse import ReuseCheckPages
 from catalogue.templating import make_environment
-from registry.api.boundary import NulGuard
+from registry.api.boundary import CredentialsGuard, NulGuard
 from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
@@ -113,7 +113,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             exclude=["^/api/", "^/health"],
         ),
         # The maintainers' sign-in session: an encrypted cookie, sent to /admin pages only.
-        middleware=[NulGuard(), session_config(secret_key(settings)).middleware],
+        middleware=[
+            NulGuard(),
+            CredentialsGuard(),
+            session_config(secret_key(settings)).middleware,
+        ],
         after_request=_security_headers,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

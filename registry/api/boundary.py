@@ -4,15 +4,23 @@ NUL (U+0000): PostgreSQL refuses it in text (psycopg raises DataError, a 500) wh
 SQLite stores it, so one request would get different answers on the two databases. No
 address, query value or document text needs it, so it is refused here once, for the API
 and the pages alike, instead of in every handler.
+
+Credentials: wrong ones are a 401 on every API route, public reads included, so a client
+with a broken or revoked key finds out at once instead of silently reading as anonymous.
+The pages do not read the Authorization header (maintainers sign in), so it is not
+checked there.
 """
 
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from litestar.concurrency import sync_to_thread
+from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from registry.api.dependencies import PRINCIPAL_STATE, principal_for_header
 from registry.errors import BadRequest, Issue
 
 NUL_MESSAGE = "Must not contain the NUL character (U+0000)."
@@ -28,6 +36,26 @@ class NulGuard(ASGIMiddleware):
         issues += nul_issues_in_query(scope.get("query_string", b""))
         if issues:
             raise BadRequest("The address contains a NUL character.", issues)
+        await next_app(scope, receive, send)
+
+
+def is_api_path(path: str) -> bool:
+    """The JSON API and the health check (everything else is a page)."""
+    return path.startswith("/api/") or path == "/health" or path.startswith("/health/")
+
+
+class CredentialsGuard(ASGIMiddleware):
+    """Checks any Authorization header an API request carries, on every route (401 if
+    wrong), and leaves the caller in the request state for the handlers."""
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        header = Headers.from_scope(scope).get("authorization")
+        if header is not None and is_api_path(scope.get("path", "")):
+            services = scope["litestar_app"].state.services
+            principal = await sync_to_thread(principal_for_header, services, header)
+            scope.setdefault("state", {})[PRINCIPAL_STATE] = principal
         await next_app(scope, receive, send)
 
 

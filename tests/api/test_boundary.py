@@ -1,12 +1,21 @@
-"""The edge rules: a NUL anywhere in a request is the same 400 on SQLite and PostgreSQL."""
+"""The edge rules: a NUL anywhere in a request is the same 400 on SQLite and PostgreSQL;
+wrong credentials are a 401 on every API route."""
 
 import json
+import re
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlmodel import Session
 
+from registry.api.boundary import is_api_path
+from registry.auth import OPERATOR
+from registry.models import ApiKey, utcnow
+from registry.wiring import Services
 from tests.admin.conftest import try_sign_in
 from tests.api.test_entries import JSON, assert_problem, publish
 from tests.builders import an_entry
@@ -163,3 +172,76 @@ def test_nul_in_a_form_field_is_a_friendly_400_page(client: Client) -> None:
 
     assert response.status_code == 400
     assert "There is a problem with that request" in response.text
+
+
+def api_requests(app: Litestar) -> list[tuple[str, str]]:
+    """(method, url) for every API route and method of the app, with sample path values."""
+    found: list[tuple[str, str]] = []
+    for route in app.routes:
+        if not is_api_path(route.path):
+            continue
+        url = re.sub(r"\{[^}:]+:int\}", "1", route.path)
+        url = re.sub(r"\{[^}]+\}", "example", url)
+        found += [(method, url) for method in sorted(route.methods) if method != "HEAD"]
+    return found
+
+
+def revoked_key(services: Services) -> str:
+    issued = services.accounts.create_key(
+        supplier="Gone", scopes=["entries:submit"], actor=OPERATOR
+    )
+    services.accounts.revoke_key(issued.key_id, OPERATOR)
+    return issued.token
+
+
+def expired_key(services: Services) -> str:
+    issued = services.accounts.create_key(
+        supplier="Late", scopes=["entries:submit"], expires_in_days=1, actor=OPERATOR
+    )
+    with Session(services.engine) as session:
+        key = session.get(ApiKey, issued.key_id)
+        assert key is not None
+        key.expires_at = utcnow() - timedelta(seconds=1)
+        session.add(key)
+        session.commit()
+    return issued.token
+
+
+WRONG_CREDENTIALS: dict[str, Callable[[Services], str]] = {
+    "not-a-key": lambda services: "Bearer not-a-real-key",
+    "unknown-key": lambda services: "Bearer rr_000000000000_" + "x" * 43,
+    "basic": lambda services: "Basic dXNlcjpwYXNz",
+    "empty-bearer": lambda services: "Bearer ",
+    "revoked": lambda services: "Bearer " + revoked_key(services),
+    "expired": lambda services: "Bearer " + expired_key(services),
+}
+
+
+@pytest.mark.parametrize("kind", WRONG_CREDENTIALS)
+def test_wrong_credentials_are_401_on_every_api_route(
+    app: Litestar, client: Client, services: Services, kind: str
+) -> None:
+    header = WRONG_CREDENTIALS[kind](services)
+    requests = api_requests(app)
+    assert ("GET", "/api/v1/search") in requests
+    assert ("GET", "/health") in requests
+
+    answers = {
+        (method, url): client.request(method, url, headers={"Authorization": header})
+        for method, url in requests
+    }
+
+    wrong = {k: r.status_code for k, r in answers.items() if r.status_code != 401}
+    assert wrong == {}
+    assert all(r.headers["www-authenticate"].startswith("Bearer") for r in answers.values())
+
+
+def test_right_credentials_still_read_public_routes(client: Client, keys: Keys) -> None:
+    for url in ("/api/v1/search", "/api/v1/entries.csv", "/api/v1/schemas/entry", "/health"):
+        assert client.get(url, headers=bearer(keys.supplier)).status_code == 200, url
+
+
+def test_wrong_credentials_do_not_matter_on_pages(client: Client) -> None:
+    response = client.get("/", headers={"Authorization": "Bearer not-a-real-key"})
+
+    assert response.status_code == 200
