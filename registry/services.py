@@ -55,6 +55,13 @@ def entry_etag(entry: Entry) -> str:
     return f'"{entry.id}-{entry.head_revision}"'
 
 
+def id_taken(entry_id: str) -> Conflict:
+    """The one answer to creating an id that is in use, whoever holds it and in whatever
+    state: it must not tell a supplier that another supplier's unpublished draft exists
+    (a GET of that draft is a 404 for them, so the two answers must say no more)."""
+    return Conflict(f"The id '{entry_id}' is not available; choose another id.")
+
+
 class EntryService:
     def __init__(self, engine: Engine, validator: EntryValidator) -> None:
         self.engine = engine
@@ -233,7 +240,7 @@ class EntryService:
             repo = Repository(session)
             report = self._check(repo, document)
             if repo.entry(document["id"]) is not None:
-                raise Conflict(f"An entry with the id '{document['id']}' already exists.")
+                raise id_taken(document["id"])
             now = utcnow()
             entry = Entry(
                 id=document["id"],
@@ -248,7 +255,7 @@ class EntryService:
             try:
                 session.flush()
             except IntegrityError:  # another request created the same id just now
-                raise Conflict(f"An entry with the id '{document['id']}' already exists.") from None
+                raise id_taken(document["id"]) from None
             if publish:
                 entry.published_revision = entry.head_revision + 1
             record_step(repo, entry, document, "create", actor, reason)

@@ -357,3 +357,25 @@ def test_editing_a_published_entry_cannot_deprecate_it(
     problem = assert_problem(response, 422)
     assert problem["errors"][0]["path"] == "/status"
     assert client.get(f"/api/v1/entries/{entry_id}").json()["document"]["status"] == "live"
+
+
+def test_creating_a_taken_id_says_the_same_whoever_holds_it(client: Client, keys: Keys) -> None:
+    post_entry(client, keys.other_supplier, an_entry(id="their-draft"))
+    publish(client, keys, an_entry(id="published-one"))
+    post_entry(client, keys.supplier, an_entry(id="my-draft"))
+
+    answers = [
+        post_entry(client, keys.supplier, an_entry(id=taken))
+        for taken in ("their-draft", "published-one", "my-draft")
+    ]
+
+    bodies = [assert_problem(a, 409) for a in answers]
+    shapes = [{k: v for k, v in b.items() if k != "detail"} for b in bodies]
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert [b["detail"] for b in bodies] == [
+        f"The id '{taken}' is not available; choose another id."
+        for taken in ("their-draft", "published-one", "my-draft")
+    ]
+    assert (
+        client.get("/api/v1/entries/their-draft", headers=bearer(keys.supplier)).status_code == 404
+    )
