@@ -5,6 +5,7 @@ from typing import Any
 
 from registry.api.boundary import NUL_MESSAGE
 from registry.errors import BadRequest, Issue
+from registry.text import nfc_text
 
 
 def _refuse_nul(name: str, value: str) -> str:
@@ -25,7 +26,7 @@ def form_text(data: Mapping[str, Any], name: str, limit: int = 1000) -> str:
         value = value[0] if value else ""
     if not isinstance(value, str):
         return ""
-    return _refuse_nul(name, value[:limit]).replace("\r\n", "\n").replace("\r", "\n")
+    return nfc_text(_refuse_nul(name, value[:limit]).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def form_values(data: Mapping[str, Any], name: str, limit: int = 200, most: int = 100) -> list[str]:

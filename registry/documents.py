@@ -1,5 +1,7 @@
 """Reading and writing entry documents as YAML or JSON text.
 
+Every text read comes out in Unicode NFC (`registry.text`), whatever the file held.
+
 PyYAML's safe loader turns `2024-05-01` into a date object and would make documents
 fail the schema's `format: date` string check; this loader keeps timestamps as text.
 """
@@ -11,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from registry.text import nfc
 
 #: How deeply collections may nest. An entry needs about six levels. PyYAML's pure-Python
 #: scanner is quadratic in flow nesting (`[[[[…` 1,000 deep in 2 KB costs seconds of CPU),
@@ -73,13 +77,13 @@ def _yaml_errors(source: str) -> Iterator[None]:
 
 def parse_yaml(text: str, source: str = "<text>") -> Any:
     with _yaml_errors(source):
-        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+        return nfc(yaml.load(text, Loader=_TextDatesLoader))  # noqa: S506 - a SafeLoader subclass
 
 
 def parse_yaml_all(text: str, source: str = "<text>") -> list[Any]:
     """Every document of a multi-document YAML stream (`---` separated), empty ones dropped."""
     with _yaml_errors(source):
-        return [d for d in yaml.load_all(text, Loader=_TextDatesLoader) if d is not None]
+        return [nfc(d) for d in yaml.load_all(text, Loader=_TextDatesLoader) if d is not None]
 
 
 def parse_json(text: str | bytes, source: str = "<text>") -> Any:
@@ -97,7 +101,7 @@ def parse_json(text: str | bytes, source: str = "<text>") -> Any:
         # json's C parser is fast at any depth, but what reads the document next
         # (validation, rendering) recurses: the same bound as YAML.
         raise DocumentError(f"{source}: JSON nested more than {MAX_DEPTH} levels deep")
-    return document
+    return nfc(document)
 
 
 def _depth(document: Any) -> int:

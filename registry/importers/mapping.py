@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from registry.licences import NO_ASSERTION, analyse
+from registry.text import nfc_text, strip_refused
 
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 _URL = re.compile(r"^https?://[^\s/?#@]+(:[0-9]+)?([/?#][^\s]*)?$")
@@ -97,7 +98,7 @@ def one_line(text: Any, max_length: int) -> str | None:
     """A single line of plain text of at most `max_length` characters, or None if empty."""
     if not isinstance(text, str | int | float) or isinstance(text, bool):
         return None
-    line = " ".join(_CONTROL.sub(" ", str(text)).split())
+    line = nfc_text(strip_refused(" ".join(_CONTROL.sub(" ", str(text)).split())))
     if not line:
         return None
     if len(line) <= max_length:
@@ -114,7 +115,7 @@ def paragraphs(text: Any, max_length: int = 20000) -> str | None:
         return None
     lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    cleaned = re.sub(r"[\u0000-\u0008\u000b-\u001f\u007f]", "", cleaned)
+    cleaned = nfc_text(strip_refused(cleaned, multi_line=True))
     if not cleaned:
         return None
     return cleaned if len(cleaned) <= max_length else cleaned[: max_length - 1] + "…"

@@ -379,3 +379,18 @@ def test_creating_a_taken_id_says_the_same_whoever_holds_it(client: Client, keys
     assert (
         client.get("/api/v1/entries/their-draft", headers=bearer(keys.supplier)).status_code == 404
     )
+
+
+def test_bidi_override_in_a_name_is_422_at_its_pointer(client: Client, keys: Keys) -> None:
+    response = post_entry(client, keys.supplier, an_entry(name="Example \u202eloot"))
+
+    body = assert_problem(response, 422)
+    assert [e["path"] for e in body["errors"]] == ["/name"]
+    assert "U+202E" in body["errors"][0]["message"]
+
+
+def test_text_is_stored_in_nfc(client: Client, keys: Keys) -> None:
+    response = post_entry(client, keys.supplier, an_entry(name="Cafe\u0301 Finder"))
+
+    assert response.status_code == 201
+    assert response.json()["document"]["name"] == "Caf\u00e9 Finder"
