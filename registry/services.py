@@ -7,7 +7,7 @@ half-written.
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
@@ -258,7 +258,7 @@ class EntryService:
                 raise id_taken(document["id"]) from None
             if publish:
                 entry.published_revision = entry.head_revision + 1
-            record_step(repo, entry, document, "create", actor, reason)
+            record_step(repo, entry, document, "create", actor, reason, now=now)
             view = self._view(repo, entry, actor, report.warnings)
         return self._with_similar(view)
 
@@ -441,9 +441,10 @@ class EntryService:
         entry.state = new_state.value
         if new_state in VISIBLE:
             entry.published_revision = entry.head_revision + 1
+        now = utcnow()
         if action is Action.APPROVE and entry.published_at is None:
-            entry.published_at = utcnow()
-        record_step(repo, entry, document, action.value, actor, reason)
+            entry.published_at = now
+        record_step(repo, entry, document, action.value, actor, reason, now=now)
 
     def _act_on_proposal(
         self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str
@@ -599,9 +600,14 @@ def record_step(
     actor: Principal,
     reason: str,
     proposal: State | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Append the revision, the change-feed row and the audit row for one step."""
-    now = utcnow()
+    """Append the revision, the change-feed row and the audit row for one step.
+
+    `now`: the step's time when the caller already stamped the entry with it (a first
+    publication), so "updated after publication" means a later change, not microseconds.
+    """
+    now = now or utcnow()
     entry.head_revision += 1
     if proposal is None:  # a proposal's steps change nothing the public sees
         entry.updated_at = now
@@ -677,7 +683,7 @@ def publish_document(
         if supplier_id is not None:
             entry.supplier_id = supplier_id
     entry.published_revision = entry.head_revision + 1
-    record_step(repo, entry, document, action, actor, reason)
+    record_step(repo, entry, document, action, actor, reason, now=now)
     return outcome
 
 
