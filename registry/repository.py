@@ -174,11 +174,14 @@ class Repository:
             last = rows[-1].id
 
     def recent(self, states: Sequence[str], newest_by: str, limit: int) -> list[Entry]:
-        """The entries most recently published (`published_at`) or updated (`updated_at`)."""
+        """The entries most recently published for the first time (`published_at`), or
+        most recently changed since then (`updated_at` later than `published_at`)."""
         column = col(Entry.published_at) if newest_by == "published" else col(Entry.updated_at)
+        changed = col(Entry.updated_at) > col(Entry.published_at)
         statement = (
             select(Entry)
             .where(col(Entry.state).in_(list(states)), column.is_not(None))
+            .where(changed if newest_by == "updated" else column.is_not(None))
             .order_by(column.desc(), col(Entry.id))
             .limit(limit)
         )

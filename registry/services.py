@@ -7,7 +7,7 @@ half-written.
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
@@ -54,6 +54,13 @@ VISIBLE_STATES = sorted(s.value for s in VISIBLE)
 def entry_etag(entry: Entry) -> str:
     """Changes whenever anything about the entry changes: every change is a new revision."""
     return f'"{entry.id}-{entry.head_revision}"'
+
+
+def id_taken(entry_id: str) -> Conflict:
+    """The one answer to creating an id that is in use, whoever holds it and in whatever
+    state: it must not tell a supplier that another supplier's unpublished draft exists
+    (a GET of that draft is a 404 for them, so the two answers must say no more)."""
+    return Conflict(f"The id '{entry_id}' is not available; choose another id.")
 
 
 class EntryService:
@@ -244,7 +251,7 @@ class EntryService:
             repo = Repository(session)
             report = self._check(repo, document)
             if repo.entry(document["id"]) is not None:
-                raise Conflict(f"An entry with the id '{document['id']}' already exists.")
+                raise id_taken(document["id"])
             now = utcnow()
             entry = Entry(
                 id=document["id"],
@@ -259,10 +266,10 @@ class EntryService:
             try:
                 session.flush()
             except IntegrityError:  # another request created the same id just now
-                raise Conflict(f"An entry with the id '{document['id']}' already exists.") from None
+                raise id_taken(document["id"]) from None
             if publish:
                 entry.published_revision = entry.head_revision + 1
-            record_step(repo, entry, document, "create", actor, reason)
+            record_step(repo, entry, document, "create", actor, reason, now=now)
             view = self._view(repo, entry, actor, report.warnings)
         return self._with_similar(view)
 
@@ -445,9 +452,10 @@ class EntryService:
         entry.state = new_state.value
         if new_state in VISIBLE:
             entry.published_revision = entry.head_revision + 1
+        now = utcnow()
         if action is Action.APPROVE and entry.published_at is None:
-            entry.published_at = utcnow()
-        record_step(repo, entry, document, action.value, actor, reason)
+            entry.published_at = now
+        record_step(repo, entry, document, action.value, actor, reason, now=now)
 
     def _act_on_proposal(
         self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str
@@ -603,9 +611,14 @@ def record_step(
     actor: Principal,
     reason: str,
     proposal: State | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Append the revision, the change-feed row and the audit row for one step."""
-    now = utcnow()
+    """Append the revision, the change-feed row and the audit row for one step.
+
+    `now`: the step's time when the caller already stamped the entry with it (a first
+    publication), so "updated after publication" means a later change, not microseconds.
+    """
+    now = now or utcnow()
     entry.head_revision += 1
     if proposal is None:  # a proposal's steps change nothing the public sees
         entry.updated_at = now
@@ -681,7 +694,7 @@ def publish_document(
         if supplier_id is not None:
             entry.supplier_id = supplier_id
     entry.published_revision = entry.head_revision + 1
-    record_step(repo, entry, document, action, actor, reason)
+    record_step(repo, entry, document, action, actor, reason, now=now)
     return outcome
 
 

@@ -82,6 +82,10 @@ class ImportController(Controller):
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("The file is not UTF-8 text.") from None
+        if "\x00" in text:
+            # The importers clean control characters out of the text they keep; a raw NUL
+            # means the file is not text at all.
+            raise BadRequest("The file contains a NUL character (U+0000); send a text file.")
         importer = importer_for(fmt)
         source = "".join(c for c in filename if c.isprintable()) or "upload"
         # Parsing a large file is CPU work: keep it off the event loop.

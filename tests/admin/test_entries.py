@@ -387,7 +387,7 @@ def test_adding_an_existing_id_is_refused(services: Services, keys: Keys, client
     response = post_form(client, "/admin/entries/new", new_entry_form(), page="/admin/entries/new")
 
     assert response.status_code == 400
-    assert "already exists" in field_error(response.text, "id")
+    assert "not available" in field_error(response.text, "id")
     assert document(services, "new-standard")["name"] == "Taken"
 
 
