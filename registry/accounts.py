@@ -1,5 +1,6 @@
 """Suppliers, maintainers and their API keys: creation, revocation, authentication."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -13,6 +14,7 @@ from registry.auth import (
     Scope,
     generate_key,
     hash_password,
+    hash_secret,
     parse_scopes,
     secret_matches,
     split_token,
@@ -20,7 +22,7 @@ from registry.auth import (
 )
 from registry.db import transaction
 from registry.errors import Conflict, NotFound, Unauthenticated
-from registry.models import ApiKey, Maintainer, Supplier, utcnow
+from registry.models import AdminSession, ApiKey, Maintainer, Supplier, utcnow
 from registry.repository import Repository
 
 MAINTAINER_ROLES = ("reviewer", "admin")
@@ -28,6 +30,8 @@ MAINTAINER_ROLES = ("reviewer", "admin")
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILED_SIGN_INS = 5
 LOCK_OUT_FOR = timedelta(minutes=15)
+#: A signed-in session ends this long after sign-in, however busy it is.
+SESSION_LIFETIME = timedelta(hours=8)
 #: Who audit rows name for a sign-in attempt not (yet) tied to anyone.
 ANONYMOUS = "anonymous"
 
@@ -68,6 +72,8 @@ class SignInResult:
 
     principal: Principal | None
     locked: bool = False
+    #: The new session's token, for the cookie (only its hash is stored).
+    session: str | None = None
 
 
 @cache
@@ -301,27 +307,43 @@ class AccountService:
             person.failed_logins = 0
             person.locked_until = None
             principal = maintainer_principal(person)
-            repo.audit(principal.label, "maintainer.sign-in", None, {"maintainer": person.name})
-            return SignInResult(principal)
-
-    def sign_out(self, principal: Principal) -> None:
-        with transaction(self.engine) as session:
-            Repository(session).audit(
-                principal.label, "maintainer.sign-out", None, {"maintainer": principal.name}
+            token = secrets.token_urlsafe(32)
+            repo.end_expired_admin_sessions(now)
+            assert person.id is not None
+            repo.add_admin_session(
+                AdminSession(
+                    id=hash_secret(token),
+                    maintainer_id=person.id,
+                    created_at=now,
+                    expires_at=now + SESSION_LIFETIME,
+                )
             )
+            repo.audit(principal.label, "maintainer.sign-in", None, {"maintainer": person.name})
+            return SignInResult(principal, session=token)
 
-    def maintainer_session(self, maintainer_id: int) -> Principal | None:
-        """The principal for a signed-in session's maintainer; None once they cannot sign in."""
+    def sign_out(self, token: str) -> None:
+        """End the session at once, on every instance; a copy of its cookie signs no one in."""
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = repo.admin_session_holder(hash_secret(token), utcnow())
+            if repo.end_admin_session(hash_secret(token)) and person is not None:
+                principal = maintainer_principal(person)
+                repo.audit(
+                    principal.label, "maintainer.sign-out", None, {"maintainer": person.name}
+                )
+
+    def maintainer_session(self, token: str) -> Principal | None:
+        """The principal a session token stands for; None once it has ended or expired, or
+        its maintainer can no longer sign in (one indexed read per request)."""
         with transaction(self.engine, write=False) as session:
-            person = Repository(session).maintainer(maintainer_id)
-            if person is None or person.password_hash is None:
-                return None
-            return maintainer_principal(person)
+            person = Repository(session).admin_session_holder(hash_secret(token), utcnow())
+            return None if person is None else maintainer_principal(person)
 
     # admins managing other maintainers ---------------------------------------------------
     def change_role(self, maintainer_id: int, role: str, actor: Principal) -> str:
-        """Make a maintainer a reviewer or an admin; their sessions follow at once. A new
-        reviewer's admin-scoped keys are revoked, since keys carry their own scopes."""
+        """Make a maintainer a reviewer or an admin; their sessions end (they sign in again
+        in their new role). A new reviewer's admin-scoped keys are revoked, since keys carry
+        their own scopes."""
         if role not in MAINTAINER_ROLES:
             raise ValueError(f"the role must be one of {', '.join(MAINTAINER_ROLES)}")
         with transaction(self.engine) as session:
@@ -346,6 +368,8 @@ class AccountService:
                 {"maintainer": person.name, "from": person.role, "to": role},
             )
             person.role = role
+            # Their sessions end: they sign in again and see the pages of their new role.
+            repo.end_admin_sessions_of(maintainer_id)
             return person.name
 
     def set_password(self, maintainer_id: int, password: str, actor: Principal) -> str:
@@ -361,6 +385,9 @@ class AccountService:
             person.password_hash = hash_password(password)
             person.failed_logins = 0
             person.locked_until = None
+            # Whoever signed in with the old password (perhaps the reason for the change)
+            # is signed out everywhere.
+            repo.end_admin_sessions_of(maintainer_id)
             repo.audit(actor.label, "maintainer.password", None, {"maintainer": person.name})
             return person.name
 
@@ -375,14 +402,15 @@ class AccountService:
             return person.name
 
     def remove_access(self, maintainer_id: int, actor: Principal) -> str:
-        """Someone who leaves: no more signing in (their session ends on its next request)
-        and every key revoked. Their name stays on the revisions and audit rows they made."""
+        """Someone who leaves: no more signing in, their sessions ended and every key
+        revoked. Their name stays on the revisions and audit rows they made."""
         with transaction(self.engine) as session:
             repo = Repository(session)
             person = self._other_maintainer(repo, maintainer_id, actor)
             person.password_hash = None
             person.failed_logins = 0
             person.locked_until = None
+            repo.end_admin_sessions_of(maintainer_id)
             now = utcnow()
             revoked = []
             for key in repo.maintainer_keys(maintainer_id):

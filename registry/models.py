@@ -38,6 +38,23 @@ class Maintainer(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+class AdminSession(SQLModel, table=True):
+    """A maintainer's signed-in session on the admin pages.
+
+    The cookie carries a random token; only its SHA-256 is stored, so a copy of this table
+    signs no one in. Deleting the row ends the session on every instance at once.
+    """
+
+    __tablename__ = "admin_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 hex of the cookie's token
+    maintainer_id: int = Field(foreign_key="maintainer.id", index=True)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
 class ApiKey(SQLModel, table=True):
     """A hashed API key; the secret itself is never stored."""
 

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from registry.models import (
+    AdminSession,
     ApiKey,
     AuditEvent,
     Change,
@@ -362,6 +363,36 @@ class Repository:
         if for_update:
             statement = statement.with_for_update()
         return self.session.exec(statement).first()
+
+    def add_admin_session(self, row: AdminSession) -> None:
+        self.session.add(row)
+
+    def admin_session_holder(self, session_id: str, now: datetime) -> Maintainer | None:
+        """The maintainer whose unexpired session this is, if they may still sign in."""
+        return self.session.exec(
+            select(Maintainer)
+            .join(AdminSession, col(AdminSession.maintainer_id) == col(Maintainer.id))
+            .where(
+                AdminSession.id == session_id,
+                col(AdminSession.expires_at) > now,
+                col(Maintainer.password_hash).is_not(None),
+            )
+        ).first()
+
+    def end_admin_session(self, session_id: str) -> int:
+        result = self.session.execute(
+            delete(AdminSession).where(col(AdminSession.id) == session_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def end_admin_sessions_of(self, maintainer_id: int) -> int:
+        result = self.session.execute(
+            delete(AdminSession).where(col(AdminSession.maintainer_id) == maintainer_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def end_expired_admin_sessions(self, now: datetime) -> None:
+        self.session.execute(delete(AdminSession).where(col(AdminSession.expires_at) <= now))
 
     def review_queue(self, limit: int) -> list[Entry]:
         """Submitted entries and entries with a submitted proposal, longest waiting first

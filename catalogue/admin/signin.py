@@ -8,7 +8,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from catalogue.admin.base import admin_page
-from catalogue.admin.session import LOGIN_PATH, start_session
+from catalogue.admin.session import LOGIN_PATH, session_token, start_session
 from catalogue.forms import form_text
 from registry.api.dependencies import ServicesDep
 
@@ -41,16 +41,15 @@ class SignInPages(Controller):
         result = services.accounts.sign_in(email, password)
         if result.principal is None:
             return _form(request, email=email, errors={"email": LOCKED if result.locked else WRONG})
-        start_session(request, result.principal)
+        assert result.session is not None
+        start_session(request, result.session)
         return Redirect(path="/admin", status_code=303)
 
     @post("/admin/logout", sync_to_thread=True)
     def sign_out(self, request: Request[Any, Any, Any], services: ServicesDep) -> Redirect:
-        maintainer_id = request.session.get("maintainer_id")
-        if isinstance(maintainer_id, int):
-            principal = services.accounts.maintainer_session(maintainer_id)
-            if principal is not None:
-                services.accounts.sign_out(principal)
+        token = session_token(request)
+        if token is not None:
+            services.accounts.sign_out(token)
         request.clear_session()
         return Redirect(path=LOGIN_PATH, status_code=303)
 

@@ -193,7 +193,7 @@ def session_of(client: Client, person: Person) -> httpx.Cookies:
     return cookies
 
 
-def test_an_admin_changes_a_role_and_the_session_follows_at_once(
+def test_an_admin_changes_a_role_and_the_maintainer_signs_in_again_in_it(
     services: Services, client: Client
 ) -> None:
     rita = session_of(client, REVIEWER)
@@ -206,12 +206,15 @@ def test_an_admin_changes_a_role_and_the_session_follows_at_once(
     assert promoted.status_code == 303
     assert f"{REVIEWER.name} is now an admin" in client.get(url).text
     with signed_in_as(client, rita):
+        assert client.get(LIST, follow_redirects=False).headers["location"] == "/admin/login"
+    with signed_in_as(client, session_of(client, REVIEWER)):
         assert client.get(LIST).status_code == 200
+    sign_in(client, ADMIN)
     admin_key = token_in(issue(client, url, scopes=["entries:review", "admin"]).text)
 
     demoted = post_to(client, url, "role", role="reviewer")
     assert demoted.status_code == 303
-    with signed_in_as(client, rita):
+    with signed_in_as(client, session_of(client, REVIEWER)):
         assert client.get(LIST).status_code == 403
     with pytest.raises(Unauthenticated):
         services.accounts.authenticate(admin_key)  # keys carry scopes: it was revoked

@@ -7,9 +7,11 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlmodel import Session, select
 
-from registry.models import AuditEvent, Maintainer
+from registry.accounts import maintainer_principal
+from registry.app import create_app
+from registry.models import AdminSession, AuditEvent, Maintainer
 from registry.settings import Settings
-from registry.wiring import Services
+from registry.wiring import Services, build_services
 from tests.admin.conftest import ADMIN, REVIEWER, Client, csrf_token, main, sign_in, try_sign_in
 
 ADMIN_PAGES = [
@@ -258,22 +260,104 @@ def test_session_key_is_derived_from_the_secret(settings: Settings) -> None:
 
 
 @pytest.mark.usefixtures("maintainers")
-def test_a_session_ends_8_hours_after_sign_in(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import time
-
+def test_a_session_ends_8_hours_after_sign_in(client: Client, services: Services) -> None:
     sign_in(client, REVIEWER)
-    later = time.time() + 8 * 60 * 60 + 1
-
-    class Later:
-        @staticmethod
-        def time() -> float:
-            return later
-
-    monkeypatch.setattr("catalogue.admin.session.time", Later)
+    with Session(services.engine) as session:
+        row = session.exec(select(AdminSession)).one()
+        created = row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC)
+        expires = row.expires_at.replace(tzinfo=row.expires_at.tzinfo or UTC)
+        assert expires - created == timedelta(hours=8)
+        row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(row)
+        session.commit()
 
     assert client.get("/admin", follow_redirects=False).headers["location"] == "/admin/login"
+
+
+def copied_cookie(client: Client) -> str:
+    value = client.cookies.get("rr_admin")
+    assert value
+    return value
+
+
+def holding(client: Client, cookie: str) -> Client:
+    """The client as another browser (or an attacker) holding a copy of a session cookie."""
+    client.cookies.clear()
+    client.cookies.set("rr_admin", cookie, path="/admin")
+    return client
+
+
+def sign_out(client: Client) -> None:
+    token = csrf_token(client, "/admin")
+    response = client.post("/admin/logout", data={"_csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_a_copied_cookie_stops_working_after_sign_out(client: Client) -> None:
+    sign_in(client, REVIEWER)
+    stolen = copied_cookie(client)
+    assert holding(client, stolen).get("/admin", follow_redirects=False).status_code == 200
+    sign_in(client, REVIEWER)
+
+    sign_out(holding(client, stolen))
+
+    assert holding(client, stolen).get("/admin", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_signing_out_ends_only_that_session(client: Client) -> None:
+    sign_in(client, REVIEWER)
+    laptop = copied_cookie(client)
+    client.cookies.clear()
+    sign_in(client, REVIEWER)
+
+    sign_out(client)
+
+    assert holding(client, laptop).get("/admin", follow_redirects=False).status_code == 200
+
+
+def maintainer_id(services: Services, email: str) -> int:
+    found = account(services, email).id
+    assert found is not None
+    return found
+
+
+@pytest.mark.usefixtures("maintainers")
+@pytest.mark.parametrize("change", ["password", "role", "removal"])
+def test_account_changes_end_the_maintainers_sessions(
+    client: Client, services: Services, change: str
+) -> None:
+    sign_in(client, REVIEWER)
+    stolen = copied_cookie(client)
+    actor = maintainer_principal(account(services, ADMIN.email))
+    target = maintainer_id(services, REVIEWER.email)
+
+    if change == "password":
+        services.accounts.set_password(target, "a brand new password", actor)
+    elif change == "role":
+        services.accounts.change_role(target, "admin", actor)
+    else:
+        services.accounts.remove_access(target, actor)
+
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+    assert holding(client, stolen).get("/admin", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.usefixtures("maintainers")
+def test_a_session_ended_on_one_instance_ends_on_another(
+    settings: Settings, services: Services, client: Client
+) -> None:
+    sign_in(client, REVIEWER)
+    stolen = copied_cookie(client)
+    second = create_app(settings, build_services(settings, services.engine))
+    with TestClient(second) as other_instance:
+        holding(other_instance, stolen)
+        assert other_instance.get("/admin", follow_redirects=False).status_code == 200
+
+        sign_out(client)
+
+        assert other_instance.get("/admin", follow_redirects=False).status_code == 303
 
 
 @pytest.mark.usefixtures("maintainers")
