@@ -31,10 +31,6 @@ class Maintainer(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254, unique=True)
     role: str = Field(max_length=20)  # reviewer | admin
     password_hash: str | None = Field(default=None, max_length=200)
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
-    )
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
@@ -51,6 +47,28 @@ class AdminSession(SQLModel, table=True):
     maintainer_id: int = Field(foreign_key="maintainer.id", index=True)
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted for one subject: a client address, or an email typed from an
+    address. Past a few failures each further attempt waits for a window that doubles.
+
+    Subjects and emails are stored as SHA-256 digests: the table names no one.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    subject: str = Field(primary_key=True, max_length=64)
+    #: The digest of the email typed, so an admin can clear an account's rows; "" for an
+    #: address's own row.
+    account: str = Field(default="", max_length=64, index=True)
+    failures: int = 0
+    blocked_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    last_failure_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
     )
 

@@ -21,6 +21,7 @@ from registry.models import (
     Maintainer,
     ReuseDecision,
     Revision,
+    SignInThrottle,
     Supplier,
     SynonymGroup,
     SynonymVersion,
@@ -393,6 +394,51 @@ class Repository:
 
     def end_expired_admin_sessions(self, now: datetime) -> None:
         self.session.execute(delete(AdminSession).where(col(AdminSession.expires_at) <= now))
+
+    def sign_in_throttles(
+        self, keys: Sequence[tuple[str, str]], now: datetime
+    ) -> dict[str, SignInThrottle]:
+        """The throttle rows for (subject, account) pairs, created when missing and locked
+        for this transaction (in key order, so two attempts never deadlock)."""
+        for key, account in sorted(keys):
+            values = {"subject": key, "account": account, "failures": 0, "last_failure_at": now}
+            if self.session.get_bind().dialect.name == "postgresql":
+                pg = postgresql_insert(SignInThrottle).values(**values)
+                self.session.execute(pg.on_conflict_do_nothing(index_elements=["subject"]))
+            else:
+                lite = sqlite_insert(SignInThrottle).values(**values)
+                self.session.execute(lite.on_conflict_do_nothing(index_elements=["subject"]))
+        rows = self.session.exec(
+            select(SignInThrottle)
+            .where(col(SignInThrottle.subject).in_([key for key, _ in keys]))
+            .order_by(col(SignInThrottle.subject))
+            .with_for_update()
+        ).all()
+        return {row.subject: row for row in rows}
+
+    def forget_sign_in_failures(self, account: str) -> None:
+        """Clear every count tied to an email (an admin lifting a wait)."""
+        self.session.execute(delete(SignInThrottle).where(col(SignInThrottle.account) == account))
+
+    def forget_old_sign_in_failures(self, before: datetime, now: datetime) -> None:
+        """Rows quiet since `before` and not waiting: they would count from nothing anyway."""
+        self.session.execute(
+            delete(SignInThrottle).where(
+                col(SignInThrottle.last_failure_at) < before,
+                or_(
+                    col(SignInThrottle.blocked_until).is_(None),
+                    col(SignInThrottle.blocked_until) < now,
+                ),
+            )
+        )
+
+    def sign_in_wait_until(self, account: str, now: datetime) -> datetime | None:
+        """The latest time any address must wait until before trying this email again."""
+        return self.session.exec(
+            select(func.max(SignInThrottle.blocked_until)).where(
+                SignInThrottle.account == account, col(SignInThrottle.blocked_until) > now
+            )
+        ).one()
 
     def review_queue(self, limit: int) -> list[Entry]:
         """Submitted entries and entries with a submitted proposal, longest waiting first
