@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, inspect, or_, true
+from sqlalchemy import and_, case, delete, func, inspect, or_, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from registry.models import (
@@ -440,16 +441,30 @@ class Repository:
             )
         ).one()
 
-    def review_queue(self, limit: int) -> list[Entry]:
-        """Submitted entries and entries with a submitted proposal, longest waiting first
-        (while an entry waits, its last step is the submission)."""
+    def review_queue(self, limit: int) -> list[tuple[Entry, datetime]]:
+        """Submitted entries and entries with a submitted proposal, each with when it was
+        submitted, longest waiting first. A new entry's last step is its submission; a
+        proposal's steps leave the entry's times alone, so its submission is its pending
+        revision."""
+        pending = aliased(Revision)
+        submitted_at = case(
+            (col(Entry.pending_state) == "submitted", pending.created_at),
+            else_=col(Entry.updated_at),
+        )
         statement = (
-            select(Entry)
+            select(Entry, submitted_at)
+            .outerjoin(
+                pending,
+                and_(
+                    col(pending.entry_id) == col(Entry.id),
+                    col(pending.number) == col(Entry.pending_revision),
+                ),
+            )
             .where(or_(col(Entry.state) == "submitted", col(Entry.pending_state) == "submitted"))
-            .order_by(col(Entry.updated_at), col(Entry.id))
+            .order_by(submitted_at, col(Entry.id))
             .limit(limit)
         )
-        return list(self.session.exec(statement).all())
+        return [(entry, when) for entry, when in self.session.exec(statement).all()]
 
     def count_review_queue(self) -> int:
         statement = select(func.count()).where(
