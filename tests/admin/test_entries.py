@@ -218,6 +218,20 @@ def test_problems_inside_the_yaml_box_name_their_path(
     assert document(services, entry_id)["owner"]["url"] == "https://example.nhs.uk"
 
 
+def test_a_yaml_error_names_the_line_and_column_not_a_placeholder(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="where-tool", name="Where Tool")
+    sign_in(client, REVIEWER)
+
+    broken = save(client, entry_id, other="owner:\n  name: X\n   url: [", reason="Try")
+
+    message = field_error(broken.text, "other")
+    assert "&lt;text&gt;" not in broken.text
+    assert "<text>" not in message
+    assert message.startswith("The other fields are not valid YAML (at line 3, column")
+
+
 def test_a_reason_is_required(services: Services, keys: Keys, client: Client) -> None:
     entry_id = published(services, keys, id="why-tool", name="Why Tool")
     sign_in(client, REVIEWER)
