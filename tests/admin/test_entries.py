@@ -232,6 +232,26 @@ def test_a_yaml_error_names_the_line_and_column_not_a_placeholder(
     assert message.startswith("The other fields are not valid YAML (at line 3, column")
 
 
+def test_broken_yaml_does_not_hide_the_other_problems_on_the_form(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="many-tool", name="Many Tool")
+    sign_in(client, REVIEWER)
+    before = len(revisions(services, entry_id))
+
+    response = save(
+        client, entry_id, other="owner: [unclosed", licence="Not-A-Licence", summary="", reason=""
+    )
+
+    assert response.status_code == 400
+    assert "not valid YAML" in field_error(response.text, "other")
+    assert "Not-A-Licence" in field_error(response.text, "licence")
+    assert "required" in field_error(response.text, "summary")
+    assert "Enter a reason" in field_error(response.text, "reason")
+    assert "&#39;owner&#39; is required" not in response.text  # it is in the unread YAML
+    assert len(revisions(services, entry_id)) == before
+
+
 def test_a_reason_is_required(services: Services, keys: Keys, client: Client) -> None:
     entry_id = published(services, keys, id="why-tool", name="Why Tool")
     sign_in(client, REVIEWER)
