@@ -85,6 +85,14 @@ TABLE: tuple[Permission, ...] = (
     ),
 )
 BY_KEY = {p.key: p for p in TABLE}
+#: How a refusal names those who may.
+WHO = {
+    Caller.ANONYMOUS: "anyone",
+    Caller.OWNER: "the supplier that owns the entry",
+    Caller.OTHER: "other suppliers",
+    Caller.REVIEWER: "reviewers",
+    Caller.ADMIN: "admins",
+}
 
 #: The permission each workflow action needs.
 FOR_ACTION: dict[Action, str] = {
@@ -123,8 +131,13 @@ def check(key: str, principal: Principal | None, *, owns: bool = True) -> Princi
         raise Unauthenticated("Send an API key as 'Authorization: Bearer <key>'.")
     if caller is Caller.OTHER and permission.cell(Caller.OWNER) is Cell.YES:
         raise Forbidden("This entry belongs to another supplier; you can only change your own.")
-    allowed = [c.value for c in Caller if permission.cell(c) is Cell.YES]
-    raise Forbidden(f"{permission.action.split(' (')[0]}: only for {', '.join(allowed)}.")
+    names = dict(WHO)
+    if permission.cell(Caller.OTHER) is Cell.NONE:
+        names[Caller.OWNER] = "suppliers"
+    allowed = [names[c] for c in Caller if permission.cell(c) is Cell.YES]
+    who = ", ".join(allowed[:-1]) + " and " + allowed[-1] if len(allowed) > 1 else allowed[0]
+    what = permission.action.split(" (")[0].split(";")[0]
+    raise Forbidden(f"Only {who} may do this: {what[0].lower()}{what[1:]}.")
 
 
 def markdown_table() -> str:

@@ -173,3 +173,18 @@ def test_a_caller_is_placed_in_the_column_its_key_names(caller: Caller, keys: Ke
     principal = Principal(PrincipalKind.SUPPLIER, "x", frozenset({scope}), supplier_id=1)
 
     assert permissions.caller_of(principal, owns=caller is not Caller.OTHER) is caller
+
+
+def test_a_refusal_names_who_may_do_it() -> None:
+    from registry.auth import Principal, PrincipalKind, Scope
+    from registry.errors import Forbidden, Unauthenticated
+
+    reviewer = Principal(PrincipalKind.MAINTAINER, "r", frozenset({Scope.REVIEW}))
+    supplier = Principal(PrincipalKind.SUPPLIER, "s", frozenset({Scope.SUBMIT}), supplier_id=1)
+
+    with pytest.raises(Forbidden, match="Only suppliers and admins may do this: create an entry"):
+        permissions.check("create", reviewer)
+    with pytest.raises(Forbidden, match="belongs to another supplier"):
+        permissions.check("submit", supplier, owns=False)
+    with pytest.raises(Unauthenticated):
+        permissions.check("submit", None)
