@@ -242,8 +242,16 @@ def _keys(args: argparse.Namespace, services: Services) -> int:
 def _maintainers(args: argparse.Namespace, services: Services) -> int:
     password = args.password
     if password is None:
-        password = getpass.getpass("Password (at least 12 characters): ")
-        if getpass.getpass("The same password again: ") != password:
+        try:
+            password = getpass.getpass("Password (at least 12 characters): ")
+            again = getpass.getpass("The same password again: ")
+        except EOFError:
+            # No terminal (input piped or closed) and nothing more to read from it.
+            raise CommandError(
+                "no password given: use --password, or run the command in a terminal to be "
+                "asked for it (or pipe it in twice, one line each)"
+            ) from None
+        if again != password:
             raise CommandError("the passwords do not match")
     try:
         account = services.accounts.create_maintainer(

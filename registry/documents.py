@@ -53,7 +53,16 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 
 
 class DocumentError(ValueError):
-    """Text that is not well-formed YAML or JSON; the message says where."""
+    """Text that is not well-formed YAML or JSON; the message says where.
+
+    `location` ("line 3, column 7", or "") and `problem` are the parts of the message
+    without the source's name, for a page that names the field itself.
+    """
+
+    def __init__(self, message: str, *, location: str = "", problem: str = "") -> None:
+        super().__init__(message)
+        self.location = location
+        self.problem = problem or message
 
 
 @contextmanager
@@ -65,14 +74,19 @@ def _yaml_errors(source: str) -> Iterator[None]:
         raise DocumentError(f"{source}: YAML {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        location = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = f" at {location}" if location else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DocumentError(f"{source}: not valid YAML{where}: {problem}") from None
+        raise DocumentError(
+            f"{source}: not valid YAML{where}: {problem}", location=location, problem=problem
+        ) from None
     except RecursionError:
-        raise DocumentError(f"{source}: YAML nested too deeply") from None
+        raise DocumentError(
+            f"{source}: YAML nested too deeply", problem="it is nested too deeply"
+        ) from None
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         # A tagged value the safe constructor cannot build, e.g. `!!int abc`.
-        raise DocumentError(f"{source}: not valid YAML: {exc}") from None
+        raise DocumentError(f"{source}: not valid YAML: {exc}", problem=str(exc)) from None
 
 
 def parse_yaml(text: str, source: str = "<text>") -> Any:

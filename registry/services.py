@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from registry import permissions
 from registry.auth import Principal, PrincipalKind, Scope, require_principal
 from registry.db import transaction
 from registry.errors import (
     Conflict,
-    Forbidden,
     InvalidEntry,
     Issue,
     Moved,
@@ -242,11 +242,11 @@ class EntryService:
     ) -> EntryView:
         """A new draft; with `publish`, a maintainer's entry published at once (as their
         edits to published entries are), which needs the review scope."""
-        actor = require_principal(principal)
-        if publish:
+        if publish:  # the admin pages' "add an entry"
+            actor = require_principal(principal)
             actor.require(Scope.REVIEW)
-        elif not (actor.has(Scope.SUBMIT) or actor.has(Scope.REVIEW)):
-            actor.require(Scope.SUBMIT)
+        else:
+            actor = permissions.check("create", principal)
         with transaction(self.engine) as session:
             repo = Repository(session)
             report = self._check(repo, document)
@@ -350,13 +350,7 @@ class EntryService:
         with transaction(self.engine) as session:
             repo = Repository(session)
             entry = self._readable(repo, entry_id, actor, for_update=True)
-            actor.require(rule.scope)
-            if (
-                rule.scope is Scope.SUBMIT
-                and not _owns(entry, actor)
-                and not actor.has(Scope.REVIEW)
-            ):
-                raise Forbidden("Only the supplier that owns this entry can submit it.")
+            permissions.check(permissions.FOR_ACTION[action], actor, owns=_owns(entry, actor))
             if rule.reason_required and not reason.strip():
                 raise InvalidEntry(
                     [Issue("/reason", f"Say why: '{action.value}' needs a reason.")],
@@ -394,8 +388,7 @@ class EntryService:
         """Merge a duplicate into another entry: the duplicate is retired with its history
         kept, and its id redirects to the surviving entry from then on. With `if_match`,
         only if the duplicate is still the version the maintainer decided on."""
-        actor = require_principal(principal)
-        actor.require(Scope.REVIEW)
+        actor = permissions.check("merge", principal, owns=False)
         if not reason.strip():
             raise InvalidEntry(
                 [Issue("/reason", "Say why: a merge needs a reason.")],
@@ -507,11 +500,7 @@ class EntryService:
 
     def _writable(self, repo: Repository, entry_id: str, actor: Principal) -> Entry:
         entry = self._readable(repo, entry_id, actor, for_update=True)
-        if actor.has(Scope.REVIEW):
-            return entry
-        actor.require(Scope.SUBMIT)
-        if not _owns(entry, actor):
-            raise Forbidden("This entry belongs to another supplier; you can only change your own.")
+        permissions.check("update", actor, owns=_owns(entry, actor))
         return entry
 
     def _view(
@@ -762,13 +751,9 @@ def _owns(entry: Entry, principal: Principal | None) -> bool:
 
 
 def _sees_private(entry: Entry, principal: Principal | None) -> bool:
-    if principal is None:
-        return False
-    return (
-        principal.has(Scope.REVIEW)
-        or principal.kind is PrincipalKind.OPERATOR
-        or _owns(entry, principal)
-    )
+    if principal is not None and principal.kind is PrincipalKind.OPERATOR:
+        return True
+    return permissions.allows("read-unpublished", principal, owns=_owns(entry, principal))
 
 
 def _public_revision(revision: Revision) -> bool:
@@ -783,7 +768,12 @@ def _actions_for(entry: Entry, principal: Principal | None) -> list[str]:
         candidates += [a for a in allowed_actions(State(entry.state)) if a not in PROPOSAL_ACTIONS]
     else:
         candidates = allowed_actions(State(entry.state))
-    return [a.value for a in candidates if principal.has(RULES[a].scope)]
+    owns = _owns(entry, principal)
+    return [
+        a.value
+        for a in candidates
+        if permissions.allows(permissions.FOR_ACTION[a], principal, owns=owns)
+    ]
 
 
 def _check_precondition(entry: Entry, if_match: Sequence[str] | None, *, required: bool) -> None:

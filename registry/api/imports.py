@@ -9,10 +9,10 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Sche
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
 
+from registry import permissions
 from registry.api.body import read_bytes
 from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.shapes import problems
-from registry.auth import Scope, require_principal
 from registry.errors import BadRequest, PayloadTooLarge
 from registry.importers import FORMATS, importer_for
 from registry.importing import parse_safely
@@ -73,8 +73,7 @@ class ImportController(Controller):
             str, QueryParameter(description="name the report uses for the file", max_length=200)
         ] = "upload",
     ) -> ImportReportOut:
-        actor = require_principal(principal)
-        actor.require(Scope.SUBMIT)
+        actor = permissions.check("import", principal)
         if fmt not in FORMATS:
             raise BadRequest(f"Unknown format '{fmt}'; use one of: {', '.join(FORMATS)}.")
         raw = await read_bytes(request)
