@@ -55,7 +55,11 @@ VALUES = [
     Value("sql", "' OR '1'='1'; DROP TABLE entry; --"),
     Value("sql-like", "%_\\%"),
     Value("traversal", "../../etc/passwd"),
-    Value("traversal-encoded", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", raw_url="%2e%2e%2f%2e%2e%2fetc%2fpasswd"),
+    Value(
+        "traversal-encoded",
+        "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        raw_url="%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    ),
     Value("traversal-double", "..%2f..%2fetc%2fpasswd"),
     Value("crlf", CRLF_INJECTION),
     Value("huge-number", "9" * 40),
@@ -109,7 +113,9 @@ DOCUMENTS = [
     ),
     Document("deep-yaml-flow", ("a: " + "[" * DEPTH + "]" * DEPTH).encode(), "application/yaml"),
     Document(
-        "deep-yaml-mapping", ("a: " + "{a: " * DEPTH + "1" + "}" * DEPTH).encode(), "application/yaml"
+        "deep-yaml-mapping",
+        ("a: " + "{a: " * DEPTH + "1" + "}" * DEPTH).encode(),
+        "application/yaml",
     ),
     Document("deep-yaml-block", _block_yaml(DEPTH).encode(), "application/yaml"),
     Document("yaml-billion-laughs", _billion_laughs().encode(), "application/yaml"),

@@ -134,9 +134,12 @@ class PageParser(HTMLParser):
             self._form.fields.setdefault(a["name"], []).append("")
         elif tag == "select":
             self._select, self._select_value = a["name"], None
-        elif tag == "option" and self._select is not None:
-            if self._select_value is None or "selected" in a:
-                self._select_value = a.get("value", "")
+        elif (
+            tag == "option"
+            and self._select is not None
+            and (self._select_value is None or "selected" in a)
+        ):
+            self._select_value = a.get("value", "")
 
     def handle_data(self, data: str) -> None:
         if self._form is not None and self._textarea is not None:
@@ -168,7 +171,9 @@ class Site:
         found = self.urls.get(route)
         if found:
             return found[0]
-        return route.fill({n: self.examples.get(n, MADE_UP.get(t, "1")) for n, t in route.parameters})
+        return route.fill(
+            {n: self.examples.get(n, MADE_UP.get(t, "1")) for n, t in route.parameters}
+        )
 
     def values(self, route: Route) -> dict[str, str]:
         """The path values of the route's concrete URL, still URL-encoded."""

@@ -88,10 +88,20 @@ def served(engine: Engine, folder: Path) -> Iterator[Server]:
         server.stop()
 
 
-def issue_key(engine: Engine, folder: Path, scope: str, **owner: str) -> str:
+def issue_key(
+    engine: Engine,
+    folder: Path,
+    scope: str,
+    *,
+    supplier: str | None = None,
+    maintainer: str | None = None,
+) -> str:
     """A key made the way the operator's command line makes one."""
     services = build_services(Settings(data_dir=folder), engine)
     try:
-        return services.accounts.create_key(scopes=[scope], actor=OPERATOR, **owner).token
+        accounts = services.accounts
+        return accounts.create_key(
+            scopes=[scope], supplier=supplier, maintainer=maintainer, actor=OPERATOR
+        ).token
     finally:
         services.close()

@@ -104,7 +104,9 @@ def _one_entry(
         path = f"/api/v1/entries/{tracked.entry_id}"
         document = {"create": first, "update": second}.get(step)
         if step == "create":
-            request = client.build_request("POST", "/api/v1/entries", json=document, headers=headers)
+            request = client.build_request(
+                "POST", "/api/v1/entries", json=document, headers=headers
+            )
         elif step == "update":
             headers["If-Match"] = etag
             request = client.build_request("PUT", path, json=document, headers=headers)
@@ -143,7 +145,9 @@ def revisions_by_entry(engine: Engine) -> tuple[dict[str, Entry], dict[str, list
         changes = {(c.entry_id, c.revision) for c in session.exec(select(Change)).all()}
     for entry_id, found in revisions.items():
         for revision in found:
-            assert (entry_id, revision.number) in changes, f"no change row for {entry_id} r{revision.number}"
+            assert (entry_id, revision.number) in changes, (
+                f"no change row for {entry_id} r{revision.number}"
+            )
     return entries, revisions
 
 
@@ -153,7 +157,9 @@ def check_acknowledged(engine: Engine, tally: Tally) -> int:
     verified = 0
     for tracked in tally.entries:
         entry = entries.get(tracked.entry_id)
-        sent = tracked.documents + ([tracked.in_flight[1]] if tracked.in_flight and tracked.in_flight[1] else [])
+        sent = tracked.documents + (
+            [tracked.in_flight[1]] if tracked.in_flight and tracked.in_flight[1] else []
+        )
         if tracked.state is None:
             # Never acknowledged: absent, or created by the request cut off by a kill.
             if entry is not None:
@@ -174,11 +180,12 @@ def check_acknowledged(engine: Engine, tally: Tally) -> int:
         numbers = [r.number for r in found]
         assert numbers == list(range(1, entry.head_revision + 1)), (entry_id, numbers)
         current = entry.published_revision or entry.head_revision
-        assert entry.document == found[current - 1].document, f"{entry_id}: document is not r{current}"
+        assert entry.document == found[current - 1].document, (
+            f"{entry_id}: document is not r{current}"
+        )
         for revision in found:
-            assert revision.document.get("id") == entry_id and revision.document.get("name"), (
-                f"{entry_id} r{revision.number} is not a whole document"
-            )
+            whole = revision.document.get("id") == entry_id and bool(revision.document.get("name"))
+            assert whole, f"{entry_id} r{revision.number} is not a whole document"
     return verified
 
 
@@ -231,7 +238,8 @@ def test_acknowledged_writes_survive_kill_9_under_concurrent_writers(
     engine: Engine, tmp_path: Path
 ) -> None:
     supplier_keys = [
-        issue_key(engine, tmp_path, "entries:submit", supplier=f"Supplier {n}") for n in range(SUPPLIERS)
+        issue_key(engine, tmp_path, "entries:submit", supplier=f"Supplier {n}")
+        for n in range(SUPPLIERS)
     ]
     reviewer = issue_key(engine, tmp_path, "entries:review", maintainer="Fault Reviewer")
     server = Server(engine.url.render_as_string(hide_password=False), tmp_path / "server")
