@@ -37,6 +37,8 @@ from registry.vocabularies import Vocabulary as VocabularyData
 
 #: An account that can hold API keys.
 A = TypeVar("A", Supplier, Maintainer)
+#: The largest value of an integer column (PostgreSQL's INTEGER).
+MAX_ROW_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ class Repository:
         )
 
     def revision(self, entry_id: str, number: int) -> Revision | None:
+        if not _fits(number):
+            return None
         return self.session.get(Revision, (entry_id, number))
 
     def count_revisions(self) -> int:
@@ -251,13 +255,13 @@ class Repository:
         return self.session.exec(select(Supplier).where(Supplier.name == name)).first()
 
     def supplier(self, supplier_id: int) -> Supplier | None:
-        return self.session.get(Supplier, supplier_id)
+        return self.session.get(Supplier, supplier_id) if _fits(supplier_id) else None
 
     def maintainer_by_name(self, name: str) -> Maintainer | None:
         return self.session.exec(select(Maintainer).where(Maintainer.name == name)).first()
 
     def maintainer(self, maintainer_id: int) -> Maintainer | None:
-        return self.session.get(Maintainer, maintainer_id)
+        return self.session.get(Maintainer, maintainer_id) if _fits(maintainer_id) else None
 
     def add(self, row: Supplier | Maintainer | ApiKey) -> None:
         self.session.add(row)
@@ -539,10 +543,12 @@ class Repository:
 
     def supplier_keys(self, supplier_id: int) -> list[ApiKey]:
         """A supplier's keys, newest first."""
-        return self._keys(col(ApiKey.supplier_id) == supplier_id)
+        return self._keys(col(ApiKey.supplier_id) == supplier_id) if _fits(supplier_id) else []
 
     def maintainer_keys(self, maintainer_id: int) -> list[ApiKey]:
         """A maintainer's keys, newest first."""
+        if not _fits(maintainer_id):
+            return []
         return self._keys(col(ApiKey.maintainer_id) == maintainer_id)
 
     def _keys(self, condition: Any) -> list[ApiKey]:
@@ -620,7 +626,7 @@ class Repository:
         return list(self.session.exec(select(SynonymGroup).order_by(col(SynonymGroup.id))).all())
 
     def synonym_group(self, group_id: int) -> SynonymGroup | None:
-        return self.session.get(SynonymGroup, group_id)
+        return self.session.get(SynonymGroup, group_id) if _fits(group_id) else None
 
     def add_synonym_group(self, terms: Sequence[str], when: datetime) -> SynonymGroup:
         group = SynonymGroup(terms=list(terms), updated_at=when)
@@ -629,6 +635,8 @@ class Repository:
         return group
 
     def remove_synonym_group(self, group_id: int) -> None:
+        if not _fits(group_id):
+            return
         self.session.execute(delete(SynonymGroup).where(col(SynonymGroup.id) == group_id))
 
     def synonyms_version(self) -> int:
@@ -662,3 +670,10 @@ class Repository:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fits(number: int) -> bool:
+    """Whether a number from a URL can name a row: integer columns hold 1 to 2^31 - 1 on
+    PostgreSQL, and SQLite cannot bind a Python int past 2^63 at all (both would be a 500
+    rather than "no such row")."""
+    return 0 < number <= MAX_ROW_ID

@@ -166,7 +166,10 @@ class EntryController(Controller):
             str | None, QueryParameter(description="Lifecycle status: live, …")
         ] = None,
         standard: Annotated[str | None, QueryParameter(description="Id of a standard")] = None,
-        licence: Annotated[str | None, QueryParameter(description="SPDX id or expression")] = None,
+        # As long as the column: SQLite refuses a LIKE pattern over 50,000 characters.
+        licence: Annotated[
+            str | None, QueryParameter(description="SPDX id or expression", max_length=500)
+        ] = None,
         supplier: Annotated[str | None, QueryParameter(description="Supplier name")] = None,
         open_source: FromQuery[bool | None] = None,
         review_state: Annotated[
