@@ -17,6 +17,7 @@ from registry.services import EntryService
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
 from registry.vocabulary_admin import VocabularyAdmin
+from registry.webhooks import Webhooks, build_webhooks
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Services:
     seeder: Seeder
     imports: ImportService
     vocabularies: VocabularyAdmin
+    webhooks: Webhooks
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
@@ -74,6 +76,7 @@ class Services:
         return Search(index, IndexFeeder(self.engine, index, synonyms=follower), index.recreated)
 
     def close(self) -> None:
+        self.webhooks.worker.close()
         self.engine.dispose()
 
 
@@ -105,4 +108,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         seeder=Seeder(engine, validator, entries),
         imports=ImportService(engine, validator, entries),
         vocabularies=VocabularyAdmin(engine, settings.synonyms_file),
+        webhooks=build_webhooks(settings, engine),
     )
