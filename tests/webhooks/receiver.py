@@ -48,10 +48,10 @@ def receiving(path: str = "/hook") -> Iterator[Receiver]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
-            receiver.record(Received(self.path, {k: v for k, v in self.headers.items()}, body))
+            receiver.record(Received(self.path, dict(self.headers.items()), body))
             status = receiver.answer()
             self.send_response(status)
             if 300 <= status < 400:
@@ -59,7 +59,7 @@ def receiving(path: str = "/hook") -> Iterator[Receiver]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -95,9 +95,7 @@ def test_drafts_submissions_and_rejections_are_never_delivered(
         assert receiver.bodies() == []
 
 
-def test_a_pending_proposal_is_not_delivered_until_approved(
-    services: Services, keys: Keys
-) -> None:
+def test_a_pending_proposal_is_not_delivered_until_approved(services: Services, keys: Keys) -> None:
     entry_id = publish(services, keys)
     supplier, reviewer = who(services, keys.supplier), who(services, keys.reviewer)
     with receiving() as receiver:
@@ -208,9 +206,7 @@ def test_subscription_that_keeps_failing_is_disabled_with_a_reason(
     assert seen.disabled_at is not None
 
 
-def test_enabling_a_disabled_subscription_sends_what_waited(
-    services: Services, keys: Keys
-) -> None:
+def test_enabling_a_disabled_subscription_sends_what_waited(services: Services, keys: Keys) -> None:
     supplier = who(services, keys.supplier)
     with receiving() as receiver:
         receiver.script = [500, 500, 500]
@@ -244,9 +240,7 @@ def test_a_success_resets_the_count_of_failures(services: Services, keys: Keys) 
     assert seen.deliveries == {"succeeded": 2}
 
 
-def test_a_redirect_is_not_followed_and_counts_as_a_failure(
-    services: Services, keys: Keys
-) -> None:
+def test_a_redirect_is_not_followed_and_counts_as_a_failure(services: Services, keys: Keys) -> None:
     supplier = who(services, keys.supplier)
     with receiving() as receiver:
         receiver.script = [307]
@@ -278,9 +272,7 @@ def test_address_refused_at_delivery_time_is_recorded_and_nothing_sent(
     assert "loopback" in delivery.attempts[0].error
 
 
-def test_delivery_connects_to_the_address_that_was_checked(
-    services: Services, keys: Keys
-) -> None:
+def test_delivery_connects_to_the_address_that_was_checked(services: Services, keys: Keys) -> None:
     """A name is resolved once per attempt, checked, and that very address is used, with
     the name kept in the Host header."""
     answers = iter([["127.0.0.1"], ["127.0.0.1"]])
