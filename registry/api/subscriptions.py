@@ -7,7 +7,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.concurrency import sync_to_thread
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
-from litestar.params import FromPath, QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from registry.api.body import read_document
 from registry.api.dependencies import PrincipalDep, ServicesDep
@@ -141,6 +141,9 @@ def parse_request(body: Any) -> SubscriptionRequest:
             issues.append(Issue("/filter/value", "Must be text."))
         else:
             filter_value = (raw_value or "").strip()
+    for pointer, text in (("/description", description), ("/filter/value", filter_value)):
+        if isinstance(text, str) and any(ord(c) < 32 or ord(c) == 127 for c in text):
+            issues.append(Issue(pointer, "Must be one line of text, without control characters."))
     if issues:
         raise InvalidSubscription(issues, detail=f"{len(issues)} problem(s) found.")
     return SubscriptionRequest(
@@ -156,6 +159,8 @@ def _links(request: Request[Any, Any, Any], listing: Listing[Any]) -> dict[str, 
     return {"Link": link_header(request, page), "Vary": "Authorization"}
 
 
+#: Subscription numbers are 32-bit in the database; anything larger is a 400, not a 500.
+SUBSCRIPTION_ID = Annotated[int, PathParameter(ge=1, le=2_147_483_647)]
 PAGE = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 PER_PAGE = Annotated[int, QueryParameter(ge=1, le=MAX_PER_PAGE)]
 NO_STORE = {"Cache-Control": "no-store", "Vary": "Authorization"}
@@ -217,7 +222,7 @@ class SubscriptionController(Controller):
         sync_to_thread=True,
     )
     def get_subscription(
-        self, services: ServicesDep, principal: PrincipalDep, subscription_id: FromPath[int]
+        self, services: ServicesDep, principal: PrincipalDep, subscription_id: SUBSCRIPTION_ID
     ) -> Response[SubscriptionOut]:
         view = services.webhooks.subscriptions.get(subscription_id, principal)
         return Response(cast(SubscriptionOut, view.as_dict()), headers=NO_STORE)
@@ -229,7 +234,7 @@ class SubscriptionController(Controller):
         sync_to_thread=True,
     )
     def remove(
-        self, services: ServicesDep, principal: PrincipalDep, subscription_id: FromPath[int]
+        self, services: ServicesDep, principal: PrincipalDep, subscription_id: SUBSCRIPTION_ID
     ) -> None:
         services.webhooks.subscriptions.remove(subscription_id, principal)
 
@@ -243,7 +248,7 @@ class SubscriptionController(Controller):
         sync_to_thread=True,
     )
     def enable(
-        self, services: ServicesDep, principal: PrincipalDep, subscription_id: FromPath[int]
+        self, services: ServicesDep, principal: PrincipalDep, subscription_id: SUBSCRIPTION_ID
     ) -> Response[SubscriptionOut]:
         view = services.webhooks.subscriptions.enable(subscription_id, principal)
         return Response(cast(SubscriptionOut, view.as_dict()), headers=NO_STORE)
@@ -259,7 +264,7 @@ class SubscriptionController(Controller):
         request: Request[Any, Any, Any],
         services: ServicesDep,
         principal: PrincipalDep,
-        subscription_id: FromPath[int],
+        subscription_id: SUBSCRIPTION_ID,
         page: PAGE = 1,
         per_page: PER_PAGE = 20,
     ) -> Response[DeliveryListOut]:

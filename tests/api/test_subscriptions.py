@@ -277,3 +277,26 @@ def test_subscriptions_list_pages_with_link_headers(client: Client, keys: Keys) 
     assert response.json()["total"] == 3
     assert len(response.json()["items"]) == 1
     assert 'rel="prev"' in response.headers["link"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "http://127.0.0.1:9/\u0000"},
+        {"url": HOOK, "description": "a\u0000b"},
+        {"url": HOOK, "filter": {"type": "supplier", "value": "Acme\u0000"}},
+    ],
+)
+def test_subscribing_refuses_nul_and_control_characters(
+    client: Client, keys: Keys, body: dict[str, Any]
+) -> None:
+    response = client.post(PATH, json=body, headers=bearer(keys.supplier))
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] in ("/url", "/description", "/filter/value")
+
+
+def test_subscription_numbers_beyond_the_database_are_a_400(client: Client, keys: Keys) -> None:
+    response = client.get(f"{PATH}/99999999999999999999", headers=bearer(keys.supplier))
+
+    assert response.status_code == 400
