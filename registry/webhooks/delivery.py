@@ -130,10 +130,15 @@ class DeliveryWorker:
 
     def _claim(self) -> list[int]:
         now = self.now()
+        # Looking is a read; only when something is due is a write transaction begun.
+        with transaction(self.engine, write=False) as session:
+            due = WebhookRepository(session).due(now, BATCH)
+        if not due:
+            return []
         with transaction(self.engine) as session:
             repo = WebhookRepository(session)
             until = now + self.policy.lease
-            return [i for i in repo.due(now, BATCH) if repo.claim(i, self.owner, now, until)]
+            return [i for i in due if repo.claim(i, self.owner, now, until)]
 
     def _attempt(self, delivery_id: int) -> None:
         job = self._job(delivery_id)

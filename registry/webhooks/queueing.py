@@ -57,20 +57,20 @@ class Queuer:
                 return queued
 
     def _step(self) -> tuple[int, bool]:
+        # A cheap read first: with no one subscribed (the usual case), nothing is written.
+        with transaction(self.engine, write=False) as session:
+            if not WebhookRepository(session).has_active_subscriptions():
+                return 0, False
         with transaction(self.engine) as session:
             feed = Repository(session)
             repo = WebhookRepository(session)
-            # The feed's end first, then the subscriptions: one made in between then
-            # starts at or after `last`, so jumping the cursor to `last` skips nothing of its.
-            last = feed.last_change()
             subscriptions = repo.active_subscriptions()
-            start = min([s.after_seq for s in subscriptions] + [last])
-            cursor = repo.cursor(start)
             if not subscriptions:
-                # Nobody listens: nothing to queue, and nothing to catch up on later
-                # (a new subscription starts after the feed's newest change).
-                cursor.seq = max(cursor.seq, last)
                 return 0, False
+            start = min(s.after_seq for s in subscriptions)
+            cursor = repo.cursor(start)
+            # No active subscription wants anything at or before its start: skip ahead.
+            cursor.seq = max(cursor.seq, start)
             changes = feed.changes_after(cursor.seq, BATCH)
             if not changes:
                 return 0, False

@@ -84,6 +84,12 @@ class WebhookRepository:
             ).all()
         )
 
+    def has_active_subscriptions(self) -> bool:
+        found = self.session.exec(
+            select(WebhookSubscription.id).where(col(WebhookSubscription.active).is_(True)).limit(1)
+        ).first()
+        return found is not None
+
     def remove_subscription(self, subscription_id: int) -> None:
         """The subscription with its whole delivery log."""
         deliveries = select(WebhookDelivery.id).where(
