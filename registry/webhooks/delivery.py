@@ -30,6 +30,7 @@ from registry.webhooks.addresses import AddressGuard, UnsafeAddress
 from registry.webhooks.queueing import Queuer
 from registry.webhooks.repository import FAILED, SUCCEEDED, WebhookRepository
 from registry.webhooks.signing import signed_headers
+from registry.webhooks.transport import DeadlineTransport
 
 log = logging.getLogger("registry.webhooks")
 
@@ -50,8 +51,9 @@ class DeliveryPolicy:
 
     @property
     def lease(self) -> timedelta:
-        """Longer than any one attempt can take, so a lease never ends mid-request."""
-        return timedelta(seconds=self.timeout_seconds * 4 + 30)
+        """Longer than any one attempt can take (the transport ends each by the time
+        limit), so a lease never ends mid-request."""
+        return timedelta(seconds=self.timeout_seconds * 2 + 30)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class DeliveryWorker:
             self._http = httpx.Client(
                 timeout=httpx.Timeout(self.policy.timeout_seconds),
                 follow_redirects=False,
-                transport=self.transport,
+                transport=self.transport or DeadlineTransport(self.policy.timeout_seconds),
                 # Proxies from the environment would bypass the address check.
                 trust_env=False,
                 headers={"User-Agent": USER_AGENT},

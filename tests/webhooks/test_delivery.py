@@ -3,6 +3,8 @@
 import base64
 import hashlib
 import hmac
+import socket
+import threading
 import time
 from dataclasses import replace
 from typing import Any
@@ -339,3 +341,44 @@ def test_each_event_is_queued_once_however_often_the_feed_is_read(
         deliver(services, rounds=2)
 
         assert len(receiver.bodies()) == 1
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off_at_the_time_limit(
+    services: Services, keys: Keys
+) -> None:
+    """Each read waits less than the time limit, but the whole attempt may not exceed it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def trickle() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000:
+                if stop.wait(0.2):
+                    return
+                connection.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    worker = services.webhooks.worker
+    worker.policy = replace(worker.policy, timeout_seconds=1.0)
+    supplier = who(services, keys.supplier)
+    try:
+        subscription, _ = subscribe(
+            services, keys.supplier, f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
+        )
+        publish(services, keys)
+        started = time.monotonic()
+        deliver(services)
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+    [delivery] = services.webhooks.subscriptions.deliveries(subscription.id, supplier).items
+    assert delivery.attempts[0].error == "Timed out"
+    assert delivery.attempts[0].status_code is None
+    assert took < 5
