@@ -13,6 +13,7 @@ from registry.settings import Settings
 from registry.webhooks import build_webhooks
 from registry.wiring import build_services
 from tests.builders import an_entry
+from tests.conftest import _empty_postgres
 from tests.webhooks.conftest import subscribe
 from tests.webhooks.receiver import receiving
 
@@ -22,8 +23,6 @@ EVENTS = 30
 
 @pytest.fixture
 def database(postgres_url: str) -> Engine:
-    from tests.conftest import _empty_postgres
-
     return _empty_postgres(postgres_url)
 
 
