@@ -75,7 +75,8 @@ class Event:
         if filter_type == FilterType.ALL:
             return True
         if filter_type == FilterType.ENTRY:
-            return self.step.entry_id == value
+            # A duplicate merged into the entry concerns the entry's followers too.
+            return value in (self.step.entry_id, self.step.merged_into)
         if filter_type == FilterType.STANDARD:
             # The standard itself changed, or an entry that implements it did.
             return (self.kind == "standard" and self.step.entry_id == value) or (

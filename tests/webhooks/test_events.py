@@ -123,3 +123,12 @@ def test_filter_problems_have_pointers(filter_type: str, value: str, pointer: st
     found = filter_problem(filter_type, value)
 
     assert (found[0] if found else None) == pointer
+
+
+def test_a_merge_into_an_entry_matches_that_entrys_subscription() -> None:
+    event = event_for(a_step(state="retired", action="merge", merged_into="survivor"))
+
+    assert event is not None
+    assert event.matches("entry", "survivor")
+    assert event.matches("entry", "example-tool")
+    assert not event.matches("entry", "bystander")
