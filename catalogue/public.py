@@ -8,6 +8,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from catalogue.change_feeds import feed_links_for_entry
 from catalogue.context import KIND_LABELS, entry_page, search_page
 from catalogue.rendering import page
 from registry.api.dependencies import SearchDep, ServicesDep
@@ -127,7 +128,7 @@ class PublicPages(Controller):
             _labels(services, "care-settings"),
             similar,
         )
-        return page(request, "pages/entry.jinja", **context)
+        return page(request, "pages/entry.jinja", feeds=feed_links_for_entry(view), **context)
 
     @get("/standards", sync_to_thread=True)
     def standards(
@@ -166,6 +167,7 @@ class PublicPages(Controller):
         return page(
             request,
             "pages/listing.jinja",
+            feeds=feed_links_for_entry(view),
             title=doc["name"],
             heading=doc["name"],
             lede=doc["summary"],

@@ -19,8 +19,10 @@ from catalogue.admin import ADMIN_PAGES, session_config
 from catalogue.admin.quality import QualityPages
 from catalogue.admin.suppliers import SupplierPages
 from catalogue.admin.vocabularies import VocabularyPages
+from catalogue.admin.webhooks import WebhookPages
 from catalogue.asset_routes import AssetRoutes
 from catalogue.assets import load_assets
+from catalogue.change_feeds import ChangeFeedRoutes
 from catalogue.compare import ComparePage
 from catalogue.errors import error_page, is_page_request
 from catalogue.feeds import FeedRoutes
@@ -35,6 +37,7 @@ from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import problem_for
 from registry.api.search import SearchController
+from registry.api.subscriptions import SubscriptionController
 from registry.errors import RegistryError
 from registry.settings import Settings
 from registry.wiring import Services, build_services, secret_key
@@ -79,8 +82,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         outcome = search.feeder.ensure_fresh(search.recreated)
         log.info("Search index %s: %s", settings.effective_index_dir, outcome)
         search.feeder.start(settings.search_poll_seconds)
+        if settings.webhooks:
+            services.webhooks.worker.start(settings.webhook_poll_seconds)
 
     def on_shutdown() -> None:
+        services.webhooks.worker.stop()
         search.close()
         services.close()
 
@@ -100,17 +106,20 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             ComparePage,
             ReuseCheckPages,
             FeedRoutes,
+            ChangeFeedRoutes,
             AssetRoutes,
             EntryController,
             SearchController,
             DumpController,
             ImportController,
+            SubscriptionController,
             MetaController,
             HealthController,
             *ADMIN_PAGES,
             SupplierPages,
             QualityPages,
             VocabularyPages,
+            WebhookPages,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

@@ -271,3 +271,87 @@ class SynonymVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     version: int = 0
+
+
+class WebhookSubscription(SQLModel, table=True):
+    """A callback URL that is sent the published changes matching a filter.
+
+    Owned by the supplier or maintainer whose key created it. The signing secret must be
+    kept to sign (it is a shared HMAC key, not a password): it is shown once, at creation,
+    and never returned by the API again. `after_seq` is the change feed's newest number
+    when it was created, so a new subscription is not sent the past.
+    """
+
+    __tablename__ = "webhook_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
+    maintainer_id: int | None = Field(default=None, foreign_key="maintainer.id", index=True)
+    created_by: str = Field(max_length=300)
+    url: str = Field(max_length=2000)
+    filter_type: str = Field(max_length=20)  # all | entry | standard | supplier | kind
+    filter_value: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=200)
+    secret: str = Field(max_length=100)
+    after_seq: int = 0
+    active: bool = True
+    disabled_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    disabled_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    consecutive_failures: int = 0
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one subscription: the body is fixed when it is queued, so every retry
+    sends (and signs) the same message with the same `webhook-id`. The unique pair means
+    an event is queued once however many instances follow the feed; `lease_until` lets one
+    instance at a time attempt it."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "change_seq"),
+        Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="webhook_subscription.id", index=True)
+    change_seq: int
+    message_id: str = Field(max_length=64, unique=True)
+    event_type: str = Field(max_length=50)
+    entry_id: str = Field(max_length=63)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=20)  # pending | succeeded | failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One try at sending a delivery: when, how long, and what came back."""
+
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="webhook_delivery.id", index=True)
+    attempted_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    status_code: int | None = None
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    duration_ms: int = 0
+
+
+class WebhookCursor(SQLModel, table=True):
+    """How far along the change feed deliveries have been queued (one row)."""
+
+    __tablename__ = "webhook_cursor"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = 0

@@ -1,5 +1,6 @@
 """Settings: each is an environment variable `REGISTRY_*` with a default fit for a laptop."""
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,29 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
         "<generated in data dir>",
         "Signs CSRF tokens; set the same on every instance.",
     ),
+    (
+        "REGISTRY_WEBHOOKS",
+        "true",
+        "Whether this instance delivers webhooks (a background thread); any number may.",
+    ),
+    ("REGISTRY_WEBHOOK_POLL_SECONDS", "1", "How often the delivery worker looks for work."),
+    (
+        "REGISTRY_WEBHOOK_RETRY_SECONDS",
+        "10,60,300,1800,7200",
+        "Waits before each retry of a failed delivery; after the last, it is given up.",
+    ),
+    (
+        "REGISTRY_WEBHOOK_MAX_FAILURES",
+        "15",
+        "Consecutive failed attempts after which a subscription is disabled.",
+    ),
+    ("REGISTRY_WEBHOOK_TIMEOUT_SECONDS", "10", "Time limit for one delivery attempt."),
+    (
+        "REGISTRY_WEBHOOK_ALLOWED_NETWORKS",
+        "<none>",
+        "Comma-separated networks (CIDR) callbacks may reach although not public, "
+        "such as 127.0.0.1/32 for tests; nothing private is allowed by default.",
+    ),
 )
 
 
@@ -70,6 +94,12 @@ class Settings:
     search_poll_seconds: float = 0.25
     secret_key: str = ""
     base_url: str = ""
+    webhooks: bool = True
+    webhook_poll_seconds: float = 1.0
+    webhook_retry_seconds: tuple[float, ...] = (10.0, 60.0, 300.0, 1800.0, 7200.0)
+    webhook_max_failures: int = 15
+    webhook_timeout_seconds: float = 10.0
+    webhook_allowed_networks: tuple[str, ...] = ()
 
     @property
     def effective_index_dir(self) -> Path:
@@ -103,6 +133,12 @@ class Settings:
             search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
             secret_key=env.get("REGISTRY_SECRET_KEY", ""),
             base_url=_base_url(env.get("REGISTRY_BASE_URL", "")),
+            webhooks=_boolean(env, "REGISTRY_WEBHOOKS", default=True),
+            webhook_poll_seconds=_seconds(env, "REGISTRY_WEBHOOK_POLL_SECONDS", 1.0),
+            webhook_retry_seconds=_schedule(env, "REGISTRY_WEBHOOK_RETRY_SECONDS"),
+            webhook_max_failures=_integer(env, "REGISTRY_WEBHOOK_MAX_FAILURES", 15, low=1),
+            webhook_timeout_seconds=_seconds(env, "REGISTRY_WEBHOOK_TIMEOUT_SECONDS", 10.0),
+            webhook_allowed_networks=_networks(env, "REGISTRY_WEBHOOK_ALLOWED_NETWORKS"),
         )
 
 
@@ -148,9 +184,39 @@ def _base_url(raw: str) -> str:
     return value.rstrip("/")
 
 
-def _boolean(env: Mapping[str, str], name: str) -> bool:
+def _schedule(env: Mapping[str, str], name: str) -> tuple[float, ...]:
+    """Comma-separated seconds, each from 0.01 to a day; at least one."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return Settings.webhook_retry_seconds
+    try:
+        values = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise SettingsError(f"{name} must be seconds separated by commas, not {raw!r}") from None
+    if not all(0.01 <= v <= 86400 for v in values):
+        raise SettingsError(f"{name}: each wait must be between 0.01 and 86400 seconds")
+    return values
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated networks in CIDR notation (a bare address is one host)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return ()
+    found: list[str] = []
+    for part in (p.strip() for p in raw.split(",")):
+        try:
+            found.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise SettingsError(f"{name}: {part!r} is not a network like 127.0.0.1/32") from None
+    return tuple(found)
+
+
+def _boolean(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True

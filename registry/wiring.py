@@ -21,6 +21,7 @@ from registry.services import EntryService
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
 from registry.vocabulary_admin import VocabularyAdmin
+from registry.webhooks import Webhooks, build_webhooks
 
 #: Seconds a client is asked to wait when the index is being rebuilt.
 RETRY_AFTER = 5
@@ -62,6 +63,7 @@ class Services:
     imports: ImportService
     vocabularies: VocabularyAdmin
     quality: QualityService
+    webhooks: Webhooks
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
@@ -91,6 +93,7 @@ class Services:
         return Search(index, feeder, index.recreated)
 
     def close(self) -> None:
+        self.webhooks.worker.close()
         self.engine.dispose()
 
 
@@ -133,4 +136,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
             engine, settings.synonyms_file, changed=entries.vocabularies.clear
         ),
         quality=QualityService(engine, entries),
+        webhooks=build_webhooks(settings, engine),
     )

@@ -70,3 +70,46 @@ def _names_read_by_code() -> set[str]:
     text = (PROJECT_ROOT / "registry" / "settings.py").read_text(encoding="utf-8")
     body = text.split("def from_env", 1)[1]
     return set(re.findall(r'"(REGISTRY_[A-Z_]+)"', body))
+
+
+def test_webhook_settings_are_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "REGISTRY_WEBHOOKS": "false",
+            "REGISTRY_WEBHOOK_POLL_SECONDS": "0.5",
+            "REGISTRY_WEBHOOK_RETRY_SECONDS": "1, 2.5,30",
+            "REGISTRY_WEBHOOK_MAX_FAILURES": "4",
+            "REGISTRY_WEBHOOK_TIMEOUT_SECONDS": "3",
+            "REGISTRY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1, 10.0.0.0/8",
+        }
+    )
+
+    assert settings.webhooks is False
+    assert settings.webhook_poll_seconds == 0.5
+    assert settings.webhook_retry_seconds == (1.0, 2.5, 30.0)
+    assert settings.webhook_max_failures == 4
+    assert settings.webhook_timeout_seconds == 3.0
+    assert settings.webhook_allowed_networks == ("127.0.0.1/32", "10.0.0.0/8")
+
+
+def test_webhooks_are_on_and_private_networks_refused_by_default() -> None:
+    settings = Settings.from_env({})
+
+    assert settings.webhooks is True
+    assert settings.webhook_allowed_networks == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REGISTRY_WEBHOOK_RETRY_SECONDS", "soon"),
+        ("REGISTRY_WEBHOOK_RETRY_SECONDS", "10,,20"),
+        ("REGISTRY_WEBHOOK_RETRY_SECONDS", "0"),
+        ("REGISTRY_WEBHOOK_MAX_FAILURES", "0"),
+        ("REGISTRY_WEBHOOK_ALLOWED_NETWORKS", "localhost"),
+        ("REGISTRY_WEBHOOKS", "sometimes"),
+    ],
+)
+def test_bad_webhook_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})

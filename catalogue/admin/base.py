@@ -39,6 +39,7 @@ def admin_nav(request_path: str, principal: Principal | None) -> list[dict[str, 
             ("/admin/maintainers", "Maintainers"),
             ("/admin/vocabularies", "Vocabularies"),
             ("/admin/audit", "Audit log"),
+            ("/admin/webhooks", "Webhooks"),
         ]
     return [
         {

@@ -97,6 +97,8 @@ def site_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "REGISTRY_DATA_DIR": str(folder / "data"),
         "REGISTRY_HOST": "127.0.0.1",
         "REGISTRY_PORT": str(free_port()),
+        # Webhook subscriptions in these tests point at this machine.
+        "REGISTRY_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
     }
     for name in ("REGISTRY_DATABASE_URL", "REGISTRY_INDEX_DIR"):
         env.pop(name, None)
