@@ -40,6 +40,33 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
         "<generated in data dir>",
         "Signs CSRF tokens; set the same on every instance.",
     ),
+    (
+        "REGISTRY_HARVEST_SCHEDULER",
+        "true",
+        "Run the harvest scheduler in `registry serve`; false leaves harvesting to other "
+        "instances or to `registry sources harvest`.",
+    ),
+    ("REGISTRY_HARVEST_POLL_SECONDS", "30", "How often the scheduler looks for due sources."),
+    (
+        "REGISTRY_HARVEST_ALLOW_HOSTS",
+        "<none>",
+        "Comma-separated host names, addresses or networks (127.0.0.1, 10.0.0.0/8) that "
+        "harvesting may fetch from although they are private or loopback.",
+    ),
+    ("REGISTRY_HARVEST_TIMEOUT_SECONDS", "30", "Longest one fetch may take, all in."),
+    ("REGISTRY_HARVEST_MAX_BYTES", "20971520", "Largest file a harvest reads."),
+    ("REGISTRY_HARVEST_MAX_REDIRECTS", "5", "Redirects a fetch follows, each one checked."),
+    ("REGISTRY_HARVEST_CONCURRENCY", "4", "Fetches in flight at once within one harvest."),
+    (
+        "REGISTRY_HARVEST_MISSES_BEFORE_DEPRECATION",
+        "3",
+        "Harvests in a row an item must be missing from its source before it is deprecated.",
+    ),
+    (
+        "REGISTRY_HARVEST_LEASE_SECONDS",
+        "900",
+        "How long an instance holds a source while harvesting it (renewed as it works).",
+    ),
 )
 
 
@@ -63,6 +90,15 @@ class Settings:
     search_poll_seconds: float = 0.25
     secret_key: str = ""
     base_url: str = ""
+    harvest_scheduler: bool = True
+    harvest_poll_seconds: float = 30.0
+    harvest_allow_hosts: tuple[str, ...] = ()
+    harvest_timeout_seconds: float = 30.0
+    harvest_max_bytes: int = 20 * 1024 * 1024
+    harvest_max_redirects: int = 5
+    harvest_concurrency: int = 4
+    harvest_misses_before_deprecation: int = 3
+    harvest_lease_seconds: int = 900
 
     @property
     def effective_index_dir(self) -> Path:
@@ -95,6 +131,27 @@ class Settings:
             search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
             secret_key=env.get("REGISTRY_SECRET_KEY", ""),
             base_url=_base_url(env.get("REGISTRY_BASE_URL", "")),
+            harvest_scheduler=_boolean(env, "REGISTRY_HARVEST_SCHEDULER", default=True),
+            harvest_poll_seconds=_seconds(env, "REGISTRY_HARVEST_POLL_SECONDS", 30.0),
+            harvest_allow_hosts=tuple(
+                h.strip().lower()
+                for h in env.get("REGISTRY_HARVEST_ALLOW_HOSTS", "").split(",")
+                if h.strip()
+            ),
+            harvest_timeout_seconds=_seconds(env, "REGISTRY_HARVEST_TIMEOUT_SECONDS", 30.0),
+            harvest_max_bytes=_integer(
+                env, "REGISTRY_HARVEST_MAX_BYTES", 20 * 1024 * 1024, low=1024
+            ),
+            harvest_max_redirects=_integer(
+                env, "REGISTRY_HARVEST_MAX_REDIRECTS", 5, low=0, high=20
+            ),
+            harvest_concurrency=_integer(env, "REGISTRY_HARVEST_CONCURRENCY", 4, low=1, high=32),
+            harvest_misses_before_deprecation=_integer(
+                env, "REGISTRY_HARVEST_MISSES_BEFORE_DEPRECATION", 3, low=1, high=1000
+            ),
+            harvest_lease_seconds=_integer(
+                env, "REGISTRY_HARVEST_LEASE_SECONDS", 900, low=30, high=86400
+            ),
         )
 
 
@@ -140,9 +197,11 @@ def _base_url(raw: str) -> str:
     return value.rstrip("/")
 
 
-def _boolean(env: Mapping[str, str], name: str) -> bool:
+def _boolean(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no", "off"):
+    if raw == "":
+        return default
+    if raw in ("0", "false", "no", "off"):
         return False
     if raw in ("1", "true", "yes", "on"):
         return True

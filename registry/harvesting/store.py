@@ -1,0 +1,135 @@
+"""Every query on the harvest tables (the harvesting counterpart of `registry.repository`).
+Callers own the session and its transaction."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, or_, update
+from sqlmodel import Session, col, select
+
+from registry.models import HarvestItem, HarvestRun, HarvestSource, HarvestUrl
+
+
+class SourceStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # sources ------------------------------------------------------------------------
+    def source(self, name: str) -> HarvestSource | None:
+        return self.session.exec(select(HarvestSource).where(HarvestSource.name == name)).first()
+
+    def source_by_id(self, source_id: int) -> HarvestSource | None:
+        return self.session.get(HarvestSource, source_id)
+
+    def sources(self) -> Sequence[HarvestSource]:
+        return self.session.exec(select(HarvestSource).order_by(col(HarvestSource.name))).all()
+
+    def add(self, row: HarvestSource | HarvestRun) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def remove_source(self, source: HarvestSource) -> None:
+        """The source with its runs and fetch state; the entries it gave stay."""
+        for table in (HarvestItem, HarvestUrl, HarvestRun):
+            self.session.execute(delete(table).where(col(table.source_id) == source.id))
+        self.session.delete(source)
+        self.session.flush()
+
+    def due(self, now: datetime) -> list[str]:
+        """Names of the sources whose next run has come and that nobody is harvesting."""
+        statement = (
+            select(HarvestSource.name)
+            .where(col(HarvestSource.next_run_at) <= now)
+            .where(_lease_free(now))
+            .order_by(col(HarvestSource.next_run_at))
+        )
+        return list(self.session.exec(statement).all())
+
+    # the lease ----------------------------------------------------------------------
+    def take_lease(self, source_id: int, owner: str, now: datetime, until: datetime) -> bool:
+        """Take the source's lease if it is free or expired: one atomic UPDATE, so of
+        several instances trying at once exactly one succeeds."""
+        statement = (
+            update(HarvestSource)
+            .where(col(HarvestSource.id) == source_id)
+            .where(_lease_free(now))
+            .values(lease_owner=owner, lease_until=until)
+        )
+        return self._changed(statement) == 1
+
+    def renew_lease(self, source_id: int, owner: str, until: datetime) -> bool:
+        statement = (
+            update(HarvestSource)
+            .where(col(HarvestSource.id) == source_id)
+            .where(col(HarvestSource.lease_owner) == owner)
+            .values(lease_until=until)
+        )
+        return self._changed(statement) == 1
+
+    def release_lease(self, source_id: int, owner: str) -> None:
+        statement = (
+            update(HarvestSource)
+            .where(col(HarvestSource.id) == source_id)
+            .where(col(HarvestSource.lease_owner) == owner)
+            .values(lease_owner=None, lease_until=None)
+        )
+        self._changed(statement)
+
+    def _changed(self, statement: Any) -> int:
+        result = cast(CursorResult[Any], self.session.execute(statement))
+        return int(result.rowcount)
+
+    # per-URL state, items and runs --------------------------------------------------
+    def url_states(self, source_id: int) -> dict[str, HarvestUrl]:
+        rows = self.session.exec(select(HarvestUrl).where(HarvestUrl.source_id == source_id))
+        return {row.url: row for row in rows}
+
+    def save_url_state(self, row: HarvestUrl) -> None:
+        self.session.merge(row)
+
+    def forget_urls(self, source_id: int, keep: set[str]) -> None:
+        for url, row in self.url_states(source_id).items():
+            if url not in keep:
+                self.session.delete(row)
+
+    def items(self, source_id: int) -> dict[str, HarvestItem]:
+        rows = self.session.exec(select(HarvestItem).where(HarvestItem.source_id == source_id))
+        return {row.entry_id: row for row in rows}
+
+    def add_item(self, row: HarvestItem) -> None:
+        self.session.add(row)
+
+    def missing_items(self) -> list[tuple[HarvestItem, str]]:
+        """Items missing from their source at its last harvest, with the source's name."""
+        statement = (
+            select(HarvestItem, HarvestSource.name)
+            .join(HarvestSource, col(HarvestSource.id) == col(HarvestItem.source_id))
+            .where(col(HarvestItem.misses) > 0)
+            .order_by(col(HarvestItem.entry_id))
+        )
+        return [(item, str(name)) for item, name in self.session.exec(statement).all()]
+
+    def item_counts(self) -> dict[int, tuple[int, int]]:
+        """Per source id: (items, items missing at the last harvest)."""
+        counts: dict[int, tuple[int, int]] = {}
+        for item in self.session.exec(select(HarvestItem)).all():
+            total, missing = counts.get(item.source_id, (0, 0))
+            counts[item.source_id] = (total + 1, missing + (1 if item.misses else 0))
+        return counts
+
+    def run(self, run_id: int) -> HarvestRun | None:
+        return self.session.get(HarvestRun, run_id)
+
+    def runs(self, source_id: int, limit: int = 10) -> Sequence[HarvestRun]:
+        statement = (
+            select(HarvestRun)
+            .where(HarvestRun.source_id == source_id)
+            .order_by(col(HarvestRun.id).desc())
+            .limit(limit)
+        )
+        return self.session.exec(statement).all()
+
+
+def _lease_free(now: datetime) -> Any:
+    return or_(col(HarvestSource.lease_until).is_(None), col(HarvestSource.lease_until) < now)
