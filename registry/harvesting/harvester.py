@@ -11,6 +11,7 @@ A failure anywhere becomes part of the run's record; it never escapes to the cal
 `run` except as the returned report, so one broken source cannot stop the others.
 """
 
+import itertools
 import logging
 import os
 import secrets
@@ -34,7 +35,7 @@ from registry.harvesting.sources import CONTENT_TYPES, file_url
 from registry.harvesting.store import SourceStore
 from registry.importers import Importer, importer_for
 from registry.importers.base import FileResult
-from registry.importing import ImportService, parse_safely
+from registry.importing import ImportReport, ImportService, parse_safely
 from registry.models import HarvestItem, HarvestRun, HarvestUrl, utcnow
 from registry.repository import Repository
 from registry.services import EntryService
@@ -205,6 +206,12 @@ class Harvester:
                 counts["fetched"] += 1
                 name = redact(result.url)
                 parsed = parse_safely(importer, result.text, name)
+                if parsed.rejected and not parsed.entries:
+                    # Nothing readable: the file is broken, not empty. Its items are not
+                    # counted as missing, since it says nothing about them.
+                    failed_urls.add(result.url)
+                    reason = parsed.rejected[0].reason
+                    report.errors.append({"url": name, "message": f"not read: {reason}"})
                 for item in parsed.entries:
                     entry_id = item.document.get("id")
                     if isinstance(entry_id, str):
@@ -236,7 +243,14 @@ class Harvester:
         elif failed_urls or report.errors:
             report.status = "partial"
 
-    def _import(self, source: _Source, importer: Importer, results: Iterator[Any]) -> Any:
+    def _import(
+        self, source: _Source, importer: Importer, results: Iterator[tuple[str, FileResult]]
+    ) -> ImportReport:
+        first = next(results, None)
+        if first is None:
+            # Nothing new to read: skip the import service's look at every stored entry.
+            return ImportReport(importer.name, applied=True)
+        results = itertools.chain([first], results)
         if source.trust == "publish":
             return self.imports.run(
                 importer,
@@ -296,7 +310,10 @@ class Harvester:
                 )
             missing = 0
             for entry_id, item in items.items():
-                if entry_id in produced or (item.url in unchanged_urls and item.url in targets):
+                # An unchanged file still holds what it held last time, and still lacks
+                # what it lacked.
+                unchanged = item.url in unchanged_urls and item.misses == 0
+                if entry_id in produced or (unchanged and item.url in targets):
                     item.url = produced.get(entry_id, item.url)
                     item.last_seen_at = now
                     item.misses, item.missing_since, item.deprecated_at = 0, None, None
