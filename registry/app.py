@@ -15,6 +15,7 @@ from litestar.template import TemplateConfig
 
 from catalogue.admin import ADMIN_PAGES, session_config
 from catalogue.admin.quality import QualityPages
+from catalogue.admin.sources import SourcePages
 from catalogue.admin.suppliers import SupplierPages
 from catalogue.admin.vocabularies import VocabularyPages
 from catalogue.asset_routes import AssetRoutes
@@ -32,6 +33,7 @@ from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import problem_for
 from registry.api.search import SearchController
+from registry.api.sources import SourceController
 from registry.errors import RegistryError
 from registry.settings import Settings
 from registry.wiring import Services, build_services, secret_key
@@ -58,13 +60,19 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     """The web application: JSON API (and, from the catalogue package, the pages)."""
     services = services or build_services(settings)
     search = services.open_search()
+    # Harvests due sources in the background, like the feeder follows the change feed.
+    scheduler = services.scheduler() if settings.harvest_scheduler else None
 
     def on_startup() -> None:
         outcome = search.feeder.ensure_fresh(search.recreated)
         log.info("Search index %s: %s", settings.effective_index_dir, outcome)
         search.feeder.start(settings.search_poll_seconds)
+        if scheduler is not None:
+            scheduler.start(settings.harvest_poll_seconds)
 
     def on_shutdown() -> None:
+        if scheduler is not None:
+            scheduler.stop()
         search.close()
         services.close()
 
@@ -89,12 +97,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             SearchController,
             DumpController,
             ImportController,
+            SourceController,
             MetaController,
             HealthController,
             *ADMIN_PAGES,
             SupplierPages,
             QualityPages,
             VocabularyPages,
+            SourcePages,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -116,7 +126,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         after_request=_security_headers,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"services": services, "search": search, "assets": load_assets()}),
+        state=State(
+            {
+                "services": services,
+                "search": search,
+                "assets": load_assets(),
+                "scheduler": scheduler,
+            }
+        ),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
         openapi_config=OpenAPIConfig(

@@ -10,7 +10,7 @@ from catalogue.admin.base import AdminController, MaintainerDep, admin_page
 from catalogue.admin.entries import edit_url
 from registry.api.dependencies import ServicesDep
 from registry.db import transaction
-from registry.quality import KINDS, problems
+from registry.quality import KINDS, LEFT_SOURCE, problems
 from registry.repository import Repository
 
 
@@ -40,6 +40,18 @@ class QualityPages(AdminController):
                         "message": problem.message,
                     }
                 )
+        for missing in services.sources.missing():
+            groups[LEFT_SOURCE].append(
+                {
+                    "id": missing.entry_id,
+                    "name": missing.entry_id,
+                    "url": edit_url(missing.entry_id),
+                    "path": "",
+                    "message": missing.message(
+                        services.settings.harvest_misses_before_deprecation
+                    ),
+                }
+            )
         summary = [
             {"kind": kind, "title": title, "count": len(groups[kind])}
             for kind, title in KINDS.items()

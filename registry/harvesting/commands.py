@@ -79,7 +79,7 @@ def run_sources(args: argparse.Namespace, services: Services, out: TextIO) -> in
         print(f"Added the source {view.name}; its first harvest is due now.", file=out)
         return 0
     if args.sources_command == "list":
-        views = sources.list()
+        views = sources.all()
         for view in views:
             print(_line(view), file=out)
         if not views:
@@ -92,7 +92,7 @@ def run_sources(args: argparse.Namespace, services: Services, out: TextIO) -> in
         sources.remove(args.name, OPERATOR)
         print(f"Removed the source {args.name}; the entries it gave stay.", file=out)
         return 0
-    names = [args.name] if args.name else [v.name for v in sources.list()]
+    names = [args.name] if args.name else [v.name for v in sources.all()]
     failed = False
     for name in names:
         try:

@@ -57,13 +57,16 @@ class Scheduler:
         self._stop.clear()
 
         def loop() -> None:
-            while not self._stop.is_set():
+            # The first round waits one interval too, so starting an instance stays quick.
+            while True:
+                self._wake.wait(interval)
+                self._wake.clear()
+                if self._stop.is_set():
+                    return
                 try:
                     self.tick()
                 except Exception:
                     log.exception("The harvest scheduler failed a round; will retry")
-                self._wake.wait(interval)
-                self._wake.clear()
 
         self._thread = threading.Thread(target=loop, name="harvest-scheduler", daemon=True)
         self._thread.start()

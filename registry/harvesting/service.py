@@ -86,6 +86,30 @@ class SourceView:
         }
 
 
+@dataclass(frozen=True)
+class MissingItem:
+    """An entry its source no longer lists."""
+
+    entry_id: str
+    source: str
+    url: str
+    misses: int
+    since: datetime | None
+    deprecated: bool
+
+    def message(self, deprecate_after: int) -> str:
+        since = f" since {self.since:%-d %B %Y}" if self.since else ""
+        what = (
+            "deprecated for it"
+            if self.deprecated
+            else f"deprecated after {deprecate_after} harvests in a row without it"
+        )
+        return (
+            f"Not in the source '{self.source}' ({self.url}) for {self.misses} harvest(s)"
+            f"{since}; {what}."
+        )
+
+
 def _run_view(run: HarvestRun) -> RunView:
     assert run.id is not None
     return RunView(
@@ -157,7 +181,7 @@ class SourceService:
             },
         )
 
-    def list(self) -> list[SourceView]:
+    def all(self) -> list[SourceView]:
         with transaction(self.engine, write=False) as session:
             store = SourceStore(session)
             counts = store.item_counts()
@@ -181,6 +205,21 @@ class SourceService:
             if run is None or run.source_id != row.id:
                 raise NotFound(f"The source '{name}' has no run {run_id}.")
             return _run_view(run)
+
+    def missing(self) -> list[MissingItem]:
+        """Entries missing from their harvest source at its last harvest."""
+        with transaction(self.engine, write=False) as session:
+            return [
+                MissingItem(
+                    item.entry_id,
+                    source,
+                    redact(item.url),
+                    item.misses,
+                    _aware(item.missing_since) if item.missing_since else None,
+                    item.deprecated_at is not None,
+                )
+                for item, source in SourceStore(session).missing_items()
+            ]
 
     def remove(self, name: str, actor: Principal) -> None:
         """Forget the source, its runs and fetch state; the entries it gave stay."""

@@ -37,7 +37,8 @@ def test_harvest_imports_a_source_of_each_format(
     assert report.counts["created"] >= 1
     view = seeded.sources.show(fmt)
     assert view.items == report.counts["created"]
-    assert view.last_run is not None and view.last_run.status == "ok"
+    assert view.last_run is not None
+    assert view.last_run.status == "ok"
 
 
 def test_harvest_fetches_publiccode_from_each_repository_url(
@@ -135,8 +136,10 @@ def test_an_item_that_leaves_its_source_is_flagged_then_deprecated(
     first = seeded.sources.harvest("nhs", OPERATOR)
     with Session(seeded.engine) as session:
         flagged = [i for i in session.exec(select(HarvestItem)).all() if i.misses]
-    assert first.counts["missing"] == 1 and first.counts["deprecated"] == 0
-    assert len(flagged) == 1 and flagged[0].entry_id in before
+    assert first.counts["missing"] == 1
+    assert first.counts["deprecated"] == 0
+    assert len(flagged) == 1
+    assert flagged[0].entry_id in before
     gone = flagged[0].entry_id
     assert entry_state(seeded, gone) == "published"  # flagged, not yet deprecated
 
