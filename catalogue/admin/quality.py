@@ -47,9 +47,7 @@ class QualityPages(AdminController):
                     "name": missing.entry_id,
                     "url": edit_url(missing.entry_id),
                     "path": "",
-                    "message": missing.message(
-                        services.settings.harvest_misses_before_deprecation
-                    ),
+                    "message": missing.message(services.settings.harvest_misses_before_deprecation),
                 }
             )
         summary = [

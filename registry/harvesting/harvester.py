@@ -144,7 +144,9 @@ class Harvester:
             row = store.source(name)
             if row is None or row.id is None:
                 raise NotFound(f"There is no source named '{name}'.")
-            if not store.take_lease(row.id, self.instance, now, now + self.lease):
+            # A scheduled run needs the source still due; a run asked for by hand does not.
+            due = trigger == "schedule"
+            if not store.take_lease(row.id, self.instance, now, now + self.lease, due=due):
                 raise HarvestBusy(f"The source '{name}' is being harvested right now.")
             run = HarvestRun(
                 source_id=row.id,

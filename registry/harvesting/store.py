@@ -47,15 +47,21 @@ class SourceStore:
         return list(self.session.exec(statement).all())
 
     # the lease ----------------------------------------------------------------------
-    def take_lease(self, source_id: int, owner: str, now: datetime, until: datetime) -> bool:
-        """Take the source's lease if it is free or expired: one atomic UPDATE, so of
-        several instances trying at once exactly one succeeds."""
+    def take_lease(
+        self, source_id: int, owner: str, now: datetime, until: datetime, *, due: bool = False
+    ) -> bool:
+        """Take the source's lease if it is free or expired (and, with `due`, only if the
+        source is still due): one atomic UPDATE, so of several instances trying at once
+        exactly one succeeds, and one that read the due list before another instance's
+        run ended does not harvest the source a second time."""
         statement = (
             update(HarvestSource)
             .where(col(HarvestSource.id) == source_id)
             .where(_lease_free(now))
             .values(lease_owner=owner, lease_until=until)
         )
+        if due:
+            statement = statement.where(col(HarvestSource.next_run_at) <= now)
         return self._changed(statement) == 1
 
     def renew_lease(self, source_id: int, owner: str, until: datetime) -> bool:
@@ -77,6 +83,8 @@ class SourceStore:
         self._changed(statement)
 
     def _changed(self, statement: Any) -> int:
+        # The database decides (rows loaded in this session are not compared in Python).
+        statement = statement.execution_options(synchronize_session=False)
         result = cast(CursorResult[Any], self.session.execute(statement))
         return int(result.rowcount)
 
