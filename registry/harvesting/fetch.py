@@ -186,7 +186,7 @@ class Fetcher:
         cap = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise _Failure(f"the file is {int(declared)} bytes, over the limit of {cap}")
+            raise _Failure(f"the file is {int(declared)} bytes, over the limit of {cap} bytes")
         body = bytearray()
         for chunk in response.iter_raw(_CHUNK):
             body += chunk

@@ -36,7 +36,7 @@ from registry.harvesting.store import SourceStore
 from registry.importers import Importer, importer_for
 from registry.importers.base import FileResult
 from registry.importing import ImportReport, ImportService, parse_safely
-from registry.models import HarvestItem, HarvestRun, HarvestUrl, utcnow
+from registry.models import HarvestRun, utcnow
 from registry.repository import Repository
 from registry.services import EntryService
 
@@ -72,7 +72,6 @@ class _Source:
     supplier_id: int | None
     supplier: str | None
     validators: dict[str, Validators]
-    items: dict[str, str]  # entry id -> URL it came from
 
 
 @dataclass
@@ -168,10 +167,8 @@ class Harvester:
                 supplier_id=row.supplier_id,
                 supplier=supplier.name if supplier else None,
                 validators={
-                    url: Validators(s.etag, s.last_modified, s.content_sha256)
-                    for url, s in store.url_states(row.id).items()
+                    url: Validators(*state) for url, state in store.validators(row.id).items()
                 },
-                items={entry_id: item.url for entry_id, item in store.items(row.id).items()},
             )
             return source, run.id
 
@@ -289,44 +286,69 @@ class Harvester:
         """Record fetch validators and the source's items; count and deprecate the missing."""
         now = utcnow()
         due: list[tuple[str, str, int]] = []
+        url_inserts: list[dict[str, Any]] = []
+        url_updates: list[dict[str, Any]] = []
+        for url, result in fetched.items():
+            row = {
+                "source_id": source.id,
+                "url": url,
+                "etag": (result.etag or "")[:500] or None,
+                "last_modified": (result.last_modified or "")[:100] or None,
+                "content_sha256": result.sha256,
+                "fetched_at": now,
+            }
+            before = source.validators.get(url)
+            if before is None:
+                url_inserts.append(row)
+            elif (before.etag, before.last_modified, before.sha256) != (
+                row["etag"],
+                row["last_modified"],
+                row["content_sha256"],
+            ):
+                url_updates.append(row)  # a 304 changes nothing and writes nothing
+        targets = {file_url(url, source.format) for url in source.urls}
+        item_inserts: list[dict[str, Any]] = []
+        item_updates: list[dict[str, Any]] = []
+        missing = 0
         with transaction(self.engine) as session:
             store = SourceStore(session)
-            for url, result in fetched.items():
-                store.save_url_state(
-                    HarvestUrl(
-                        source_id=source.id,
-                        url=url,
-                        etag=(result.etag or "")[:500] or None,
-                        last_modified=(result.last_modified or "")[:100] or None,
-                        content_sha256=result.sha256,
-                        fetched_at=now,
-                    )
-                )
-            targets = {file_url(url, source.format) for url in source.urls}
-            store.forget_urls(source.id, targets)
-            items = store.items(source.id)
+            store.write_urls(url_inserts, url_updates)
+            store.forget_urls(source.id, set(source.validators) - targets)
+            items = store.item_rows(source.id)
             for entry_id in held - items.keys():
-                url = produced.get(entry_id, "")
-                store.add_item(
-                    HarvestItem(source_id=source.id, entry_id=entry_id, url=url, last_seen_at=now)
+                item_inserts.append(
+                    {
+                        "source_id": source.id,
+                        "entry_id": entry_id,
+                        "url": produced.get(entry_id, ""),
+                        "last_seen_at": now,
+                        "misses": 0,
+                    }
                 )
-            missing = 0
             for entry_id, item in items.items():
+                key = {"source_id": source.id, "entry_id": entry_id}
                 # An unchanged file still holds what it held last time, and still lacks
                 # what it lacked.
                 unchanged = item.url in unchanged_urls and item.misses == 0
-                if entry_id in produced or (unchanged and item.url in targets):
-                    item.url = produced.get(entry_id, item.url)
-                    item.last_seen_at = now
-                    item.misses, item.missing_since, item.deprecated_at = 0, None, None
+                if entry_id in produced:
+                    item_updates.append(
+                        key
+                        | {"url": produced[entry_id], "last_seen_at": now, "misses": 0}
+                        | {"missing_since": None, "deprecated_at": None}
+                    )
+                elif unchanged and item.url in targets:
                     continue
-                if item.url in failed_urls:
+                elif item.url in failed_urls:
                     continue  # unknown: the file could not be read this time
-                item.misses += 1
-                item.missing_since = item.missing_since or now
-                missing += 1
-                if item.misses >= self.misses_before_deprecation and item.deprecated_at is None:
-                    due.append((entry_id, item.url, item.misses))
+                else:
+                    misses = item.misses + 1
+                    missing += 1
+                    item_updates.append(
+                        key | {"misses": misses, "missing_since": item.missing_since or now}
+                    )
+                    if misses >= self.misses_before_deprecation and item.deprecated_at is None:
+                        due.append((entry_id, item.url, misses))
+            store.write_items(item_inserts, item_updates)
         report.counts["missing"] = missing
         report.counts["deprecated"] = self._deprecate(source, report, due)
 

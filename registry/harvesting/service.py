@@ -227,6 +227,11 @@ class SourceService:
         with transaction(self.engine) as session:
             store = SourceStore(session)
             row = self._source(store, name)
+            until = row.lease_until
+            if until is not None and _aware(until) > utcnow():
+                raise Conflict(
+                    f"The source '{name}' is being harvested; remove it when the run ends."
+                )
             store.remove_source(row)
             Repository(session).audit(actor.label, "source.remove", None, {"source": name})
 

@@ -3,12 +3,26 @@ Callers own the session and its transaction."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, delete, or_, update
+from sqlalchemy import CursorResult, delete, insert, or_, update
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
 from registry.models import HarvestItem, HarvestRun, HarvestSource, HarvestUrl
+
+
+class ValidatorRow(NamedTuple):
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+
+
+class ItemRow(NamedTuple):
+    url: str
+    misses: int
+    missing_since: datetime | None
+    deprecated_at: datetime | None
 
 
 class SourceStore:
@@ -88,25 +102,47 @@ class SourceStore:
         result = cast(CursorResult[Any], self.session.execute(statement))
         return int(result.rowcount)
 
-    # per-URL state, items and runs --------------------------------------------------
-    def url_states(self, source_id: int) -> dict[str, HarvestUrl]:
-        rows = self.session.exec(select(HarvestUrl).where(HarvestUrl.source_id == source_id))
-        return {row.url: row for row in rows}
+    # per-URL state and items: plain rows and bulk writes, since a source may hold
+    # thousands of URLs and an unchanged harvest should cost next to nothing ------------
+    def validators(self, source_id: int) -> dict[str, ValidatorRow]:
+        statement = select(
+            HarvestUrl.url, HarvestUrl.etag, HarvestUrl.last_modified, HarvestUrl.content_sha256
+        ).where(HarvestUrl.source_id == source_id)
+        return {url: ValidatorRow(e, m, h) for url, e, m, h in self.session.exec(statement)}
 
-    def save_url_state(self, row: HarvestUrl) -> None:
-        self.session.merge(row)
+    def write_urls(self, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
+        if inserts:
+            self.session.execute(insert(HarvestUrl), inserts)
+        if updates:
+            self.session.execute(update(HarvestUrl), updates)
 
-    def forget_urls(self, source_id: int, keep: set[str]) -> None:
-        for url, row in self.url_states(source_id).items():
-            if url not in keep:
-                self.session.delete(row)
+    def forget_urls(self, source_id: int, urls: set[str]) -> None:
+        if urls:
+            self.session.execute(
+                delete(HarvestUrl)
+                .where(col(HarvestUrl.source_id) == source_id)
+                .where(col(HarvestUrl.url).in_(urls))
+            )
+
+    def item_rows(self, source_id: int) -> dict[str, ItemRow]:
+        statement = sql_select(
+            col(HarvestItem.entry_id),
+            col(HarvestItem.url),
+            col(HarvestItem.misses),
+            col(HarvestItem.missing_since),
+            col(HarvestItem.deprecated_at),
+        ).where(col(HarvestItem.source_id) == source_id)
+        return {e: ItemRow(u, m, s, d) for e, u, m, s, d in self.session.execute(statement)}
+
+    def write_items(self, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
+        if inserts:
+            self.session.execute(insert(HarvestItem), inserts)
+        if updates:
+            self.session.execute(update(HarvestItem), updates)
 
     def items(self, source_id: int) -> dict[str, HarvestItem]:
         rows = self.session.exec(select(HarvestItem).where(HarvestItem.source_id == source_id))
         return {row.entry_id: row for row in rows}
-
-    def add_item(self, row: HarvestItem) -> None:
-        self.session.add(row)
 
     def missing_items(self) -> list[tuple[HarvestItem, str]]:
         """Items missing from their source at its last harvest, with the source's name."""
