@@ -284,6 +284,7 @@ class Harvester:
         failed_urls: set[str],
     ) -> None:
         """Record fetch validators and the source's items; count and deprecate the missing."""
+        self._renew(source.id)  # the import may have taken a while
         now = utcnow()
         due: list[tuple[str, str, int]] = []
         url_inserts: list[dict[str, Any]] = []
