@@ -70,3 +70,19 @@ def _names_read_by_code() -> set[str]:
     text = (PROJECT_ROOT / "registry" / "settings.py").read_text(encoding="utf-8")
     body = text.split("def from_env", 1)[1]
     return set(re.findall(r'"(REGISTRY_[A-Z_]+)"', body))
+
+
+def test_harvest_settings_read_the_allow_list_and_the_scheduler_switch() -> None:
+    settings = Settings.from_env(
+        {
+            "REGISTRY_HARVEST_ALLOW_HOSTS": " 127.0.0.1, Git.Internal.Example ,,10.0.0.0/8",
+            "REGISTRY_HARVEST_SCHEDULER": "false",
+            "REGISTRY_HARVEST_MISSES_BEFORE_DEPRECATION": "5",
+        }
+    )
+
+    assert settings.harvest_allow_hosts == ("127.0.0.1", "git.internal.example", "10.0.0.0/8")
+    assert settings.harvest_scheduler is False
+    assert settings.harvest_misses_before_deprecation == 5
+    assert Settings.from_env({}).harvest_scheduler is True
+    assert Settings.from_env({}).harvest_allow_hosts == ()
