@@ -98,7 +98,11 @@ def check_source(data: Any) -> tuple[SourceSpec | None, list[Issue]]:
             )
         )
     supplier = data.get("supplier")
-    if supplier is not None and (not isinstance(supplier, str) or not 0 < len(supplier) <= 200):
+    if supplier is not None and (
+        not isinstance(supplier, str)
+        or not 0 < len(supplier) <= 200
+        or any(ord(c) < 32 for c in supplier)
+    ):
         issues.append(Issue("/supplier", "must be the name of a supplier (1 to 200 characters)"))
     trust = data.get("trust", "review")
     if trust not in TRUST_LEVELS:

@@ -51,6 +51,13 @@ def test_a_source_with_problems_is_refused_with_a_pointer_to_each(
     assert paths == {"/name", "/format", "/urls/0", "/trust"}
 
 
+def test_a_supplier_name_with_control_characters_is_refused(client: Client, keys: Keys) -> None:
+    response = add(client, keys, {**SOURCE, "supplier": "Acme\u0000Health"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "/supplier"
+
+
 def test_a_supplier_named_must_exist(client: Client, keys: Keys) -> None:
     response = add(client, keys, {**SOURCE, "supplier": "Nobody Ltd"})
 
