@@ -3,14 +3,17 @@ restarts."""
 
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from litestar.testing import TestClient
 from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
+from registry.app import create_app
 from registry.auth import OPERATOR
 from registry.db import make_engine
 from registry.harvesting.harvester import HarvestBusy
@@ -126,3 +129,27 @@ def test_two_instances_harvest_each_due_source_once(
 
     assert sorted(name for names in done for name in names) == [f"source-{i}" for i in range(6)]
     assert list(runs_per_source(seeded.engine).values()) == [1] * 6
+
+
+def test_the_app_runs_the_scheduler_and_harvest_now_wakes_it(
+    seeded: Services, host: FileHost, settings: Settings
+) -> None:
+    add_source(seeded, "dpg", "dpg", [host.put("/n.json", shared(FILES["dpg"][0]))])
+    seeded.scheduler().tick()
+    assert seeded.sources.show("dpg").runs[0].trigger == "schedule"
+    token = seeded.accounts.create_key(scopes=["admin"], maintainer="Ada", actor=OPERATOR).token
+    app = create_app(replace(settings, harvest_scheduler=True, harvest_poll_seconds=600), seeded)
+
+    with TestClient(app) as client:
+        response = client.post(
+            "/api/v1/sources/dpg/harvest", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 202
+        deadline = time.monotonic() + 20
+        while len(seeded.sources.show("dpg").runs) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    runs = seeded.sources.show("dpg").runs
+    assert len(runs) == 2  # woken at once, long before the 600 s poll
+    assert runs[0].status == "ok"
+    assert runs[0].counts["not_modified"] == 1
