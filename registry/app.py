@@ -17,6 +17,7 @@ from litestar.types import Message, Scope
 
 from catalogue.admin import ADMIN_PAGES, session_config
 from catalogue.admin.quality import QualityPages
+from catalogue.admin.sources import SourcePages
 from catalogue.admin.suppliers import SupplierPages
 from catalogue.admin.vocabularies import VocabularyPages
 from catalogue.admin.webhooks import WebhookPages
@@ -38,6 +39,7 @@ from registry.api.meta import HealthController, MetaController
 from registry.api.problems import problem_for
 from registry.api.search import SearchController
 from registry.api.subscriptions import SubscriptionController
+from registry.api.sources import SourceController
 from registry.errors import RegistryError
 from registry.settings import Settings
 from registry.wiring import Services, build_services, secret_key
@@ -77,6 +79,8 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     """The web application: JSON API (and, from the catalogue package, the pages)."""
     services = services or build_services(settings)
     search = services.open_search()
+    # Harvests due sources in the background, like the feeder follows the change feed.
+    scheduler = services.scheduler() if settings.harvest_scheduler else None
 
     def on_startup() -> None:
         outcome = search.feeder.ensure_fresh(search.recreated)
@@ -84,9 +88,13 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         search.feeder.start(settings.search_poll_seconds)
         if settings.webhooks:
             services.webhooks.worker.start(settings.webhook_poll_seconds)
+        if scheduler is not None:
+            scheduler.start(settings.harvest_poll_seconds)
 
     def on_shutdown() -> None:
         services.webhooks.worker.stop()
+        if scheduler is not None:
+            scheduler.stop()
         search.close()
         services.close()
 
@@ -113,6 +121,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             DumpController,
             ImportController,
             SubscriptionController,
+            SourceController,
             MetaController,
             HealthController,
             *ADMIN_PAGES,
@@ -120,6 +129,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             QualityPages,
             VocabularyPages,
             WebhookPages,
+            SourcePages,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -145,7 +155,14 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         before_send=[_security_headers],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"services": services, "search": search, "assets": load_assets()}),
+        state=State(
+            {
+                "services": services,
+                "search": search,
+                "assets": load_assets(),
+                "scheduler": scheduler,
+            }
+        ),
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
         openapi_config=OpenAPIConfig(

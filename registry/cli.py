@@ -16,6 +16,7 @@ from registry.db import pending_migrations, upgrade
 from registry.documents import DocumentError, dump_json, dump_yaml, entries_in, read_file
 from registry.errors import RegistryError
 from registry.exports import csv_lines, render_entry
+from registry.harvesting.commands import add_source_commands, run_sources
 from registry.importers import FORMATS, importer_for
 from registry.importing import ImportReport, expand, read_files
 from registry.seeding import SeedError, read_source
@@ -101,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("reindex", help="rebuild this instance's search index from the database")
 
+    add_source_commands(commands)
+
     export = commands.add_parser("export", help="every published entry as one document")
     export.add_argument(
         "--format",
@@ -155,6 +158,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _import(args, services)
         if args.command == "reindex":
             return _reindex(services)
+        if args.command == "sources":
+            return run_sources(args, services, sys.stdout)
     finally:
         services.close()
     raise CommandError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses

@@ -355,3 +355,94 @@ class WebhookCursor(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     seq: int = 0
+
+
+class HarvestSource(SQLModel, table=True):
+    """A place the registry harvests on a schedule: one format, one or more URLs.
+
+    `next_run_at` is computed from the last run when it ends (or set to now by "harvest
+    now"), so schedules survive restarts. `lease_owner`/`lease_until` is the lease that
+    lets one instance at a time harvest the source (taken with one atomic UPDATE).
+    """
+
+    __tablename__ = "harvest_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=63, unique=True)
+    format: str = Field(max_length=30)
+    urls: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    interval_minutes: int
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
+    trust: str = Field(max_length=10)  # publish | review
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    next_run_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    last_run_id: int | None = None
+    lease_owner: str | None = Field(default=None, max_length=200)
+    lease_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class HarvestRun(SQLModel, table=True):
+    """One harvest of a source: what was fetched, what the import did, what went wrong."""
+
+    __tablename__ = "harvest_run"
+    __table_args__ = (Index("ix_harvest_run_source", "source_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="harvest_source.id")
+    trigger: str = Field(max_length=20)  # schedule | manual | cli
+    instance: str = Field(max_length=200)
+    started_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    finished_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    status: str = Field(max_length=20)  # running | ok | partial | error
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: [{"url", "message"}]: fetch failures and anything else that went wrong.
+    errors: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    #: [{"source", "id", "messages"}]: items the import rejected, with the reasons.
+    rejections: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class HarvestUrl(SQLModel, table=True):
+    """What the last fetch of one URL of a source returned, for conditional requests."""
+
+    __tablename__ = "harvest_url"
+
+    source_id: int = Field(foreign_key="harvest_source.id", primary_key=True)
+    url: str = Field(primary_key=True, max_length=2048)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    content_sha256: str | None = Field(default=None, max_length=64)
+    fetched_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class HarvestItem(SQLModel, table=True):
+    """An entry a source gave, and how many harvests in a row it has been missing from it.
+
+    Items that leave a source are never deleted: they are flagged (`misses` > 0) on the
+    data-quality page, and deprecated through the workflow after enough misses.
+    """
+
+    __tablename__ = "harvest_item"
+
+    source_id: int = Field(foreign_key="harvest_source.id", primary_key=True)
+    entry_id: str = Field(foreign_key="entry.id", primary_key=True, max_length=63, index=True)
+    url: str = Field(max_length=2048)
+    last_seen_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    misses: int = 0
+    missing_since: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    deprecated_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )

@@ -18,6 +18,8 @@ NO_LICENCE = "no-licence"
 NO_DOCUMENTATION = "no-documentation"
 STALE_ASSURANCE = "stale-assurance"
 BROKEN_REFERENCE = "broken-reference"
+#: Flagged by harvesting (registry.harvesting), not by looking at the document.
+LEFT_SOURCE = "left-source"
 
 #: Every kind of problem, in the order pages show them, with a heading for each.
 KINDS: dict[str, str] = {
@@ -26,6 +28,7 @@ KINDS: dict[str, str] = {
     NO_DOCUMENTATION: "No documentation link",
     STALE_ASSURANCE: "Assurance more than a year old",
     BROKEN_REFERENCE: "Broken reference",
+    LEFT_SOURCE: "Gone from its harvest source",
 }
 #: Kinds whose licence must be asserted: code people may reuse.
 LICENSED_KINDS = frozenset({"software", "library"})

@@ -36,7 +36,17 @@ class QualityReport:
     """Every problem of every published entry, grouped by kind in the order of `KINDS`."""
 
     groups: dict[str, tuple[QualityRow, ...]]
-    entries_with_problems: int
+    entry_ids: frozenset[str]
+
+    @property
+    def entries_with_problems(self) -> int:
+        return len(self.entry_ids)
+
+    def with_group(self, kind: str, rows: tuple[QualityRow, ...]) -> "QualityReport":
+        """The report with one kind's rows replaced (problems found outside the entries)."""
+        groups = {**self.groups, kind: rows}
+        ids = frozenset(row.id for found in groups.values() for row in found)
+        return QualityReport(groups, ids)
 
     def counts(self) -> dict[str, int]:
         return {kind: len(rows) for kind, rows in self.groups.items()}
@@ -110,4 +120,4 @@ class QualityService:
                     QualityRow(entry_id, name, problem.path, problem.message)
                 )
                 with_problems.add(entry_id)
-        return QualityReport({k: tuple(v) for k, v in groups.items()}, len(with_problems))
+        return QualityReport({k: tuple(v) for k, v in groups.items()}, frozenset(with_problems))

@@ -70,6 +70,33 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
         "Comma-separated networks (CIDR) callbacks may reach although not public, "
         "such as 127.0.0.1/32 for tests; nothing private is allowed by default.",
     ),
+    (
+        "REGISTRY_HARVEST_SCHEDULER",
+        "true",
+        "Run the harvest scheduler in `registry serve`; false leaves harvesting to other "
+        "instances or to `registry sources harvest`.",
+    ),
+    ("REGISTRY_HARVEST_POLL_SECONDS", "30", "How often the scheduler looks for due sources."),
+    (
+        "REGISTRY_HARVEST_ALLOW_HOSTS",
+        "<none>",
+        "Comma-separated host names, addresses or networks (127.0.0.1, 10.0.0.0/8) that "
+        "harvesting may fetch from although they are private or loopback.",
+    ),
+    ("REGISTRY_HARVEST_TIMEOUT_SECONDS", "30", "Longest one fetch may take, all in."),
+    ("REGISTRY_HARVEST_MAX_BYTES", "20971520", "Largest file a harvest reads."),
+    ("REGISTRY_HARVEST_MAX_REDIRECTS", "5", "Redirects a fetch follows, each one checked."),
+    ("REGISTRY_HARVEST_CONCURRENCY", "4", "Fetches in flight at once within one harvest."),
+    (
+        "REGISTRY_HARVEST_MISSES_BEFORE_DEPRECATION",
+        "3",
+        "Harvests in a row an item must be missing from its source before it is deprecated.",
+    ),
+    (
+        "REGISTRY_HARVEST_LEASE_SECONDS",
+        "900",
+        "How long an instance holds a source while harvesting it (renewed as it works).",
+    ),
 )
 
 
@@ -100,6 +127,15 @@ class Settings:
     webhook_max_failures: int = 15
     webhook_timeout_seconds: float = 10.0
     webhook_allowed_networks: tuple[str, ...] = ()
+    harvest_scheduler: bool = True
+    harvest_poll_seconds: float = 30.0
+    harvest_allow_hosts: tuple[str, ...] = ()
+    harvest_timeout_seconds: float = 30.0
+    harvest_max_bytes: int = 20 * 1024 * 1024
+    harvest_max_redirects: int = 5
+    harvest_concurrency: int = 4
+    harvest_misses_before_deprecation: int = 3
+    harvest_lease_seconds: int = 900
 
     @property
     def effective_index_dir(self) -> Path:
@@ -139,6 +175,27 @@ class Settings:
             webhook_max_failures=_integer(env, "REGISTRY_WEBHOOK_MAX_FAILURES", 15, low=1),
             webhook_timeout_seconds=_seconds(env, "REGISTRY_WEBHOOK_TIMEOUT_SECONDS", 10.0),
             webhook_allowed_networks=_networks(env, "REGISTRY_WEBHOOK_ALLOWED_NETWORKS"),
+            harvest_scheduler=_boolean(env, "REGISTRY_HARVEST_SCHEDULER", default=True),
+            harvest_poll_seconds=_seconds(env, "REGISTRY_HARVEST_POLL_SECONDS", 30.0),
+            harvest_allow_hosts=tuple(
+                h.strip().lower()
+                for h in env.get("REGISTRY_HARVEST_ALLOW_HOSTS", "").split(",")
+                if h.strip()
+            ),
+            harvest_timeout_seconds=_seconds(env, "REGISTRY_HARVEST_TIMEOUT_SECONDS", 30.0),
+            harvest_max_bytes=_integer(
+                env, "REGISTRY_HARVEST_MAX_BYTES", 20 * 1024 * 1024, low=1024
+            ),
+            harvest_max_redirects=_integer(
+                env, "REGISTRY_HARVEST_MAX_REDIRECTS", 5, low=0, high=20
+            ),
+            harvest_concurrency=_integer(env, "REGISTRY_HARVEST_CONCURRENCY", 4, low=1, high=32),
+            harvest_misses_before_deprecation=_integer(
+                env, "REGISTRY_HARVEST_MISSES_BEFORE_DEPRECATION", 3, low=1, high=1000
+            ),
+            harvest_lease_seconds=_integer(
+                env, "REGISTRY_HARVEST_LEASE_SECONDS", 900, low=30, high=86400
+            ),
         )
 
 

@@ -10,6 +10,11 @@ from sqlalchemy import Engine
 from registry.accounts import AccountService
 from registry.db import make_engine, transaction
 from registry.errors import Unavailable
+from registry.harvesting.fetch import Limits
+from registry.harvesting.guard import AddressPolicy
+from registry.harvesting.harvester import Harvester
+from registry.harvesting.scheduler import Scheduler
+from registry.harvesting.service import SourceService
 from registry.importing import ImportService
 from registry.index_lease import IndexLease, opening
 from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
@@ -64,6 +69,11 @@ class Services:
     vocabularies: VocabularyAdmin
     quality: QualityService
     webhooks: Webhooks
+    sources: SourceService
+
+    def scheduler(self) -> Scheduler:
+        """The harvest scheduler for this instance (started by the app when enabled)."""
+        return Scheduler(self.engine, self.sources.harvester)
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
@@ -124,6 +134,21 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     engine = engine or make_engine(settings.effective_database_url)
     validator = EntryValidator(load_schemas(settings.schemas_dir))
     entries = EntryService(engine, validator)
+    imports = ImportService(engine, validator, entries)
+    harvester = Harvester(
+        engine,
+        imports,
+        entries,
+        policy=AddressPolicy.allowing(settings.harvest_allow_hosts),
+        limits=Limits(
+            settings.harvest_timeout_seconds,
+            settings.harvest_max_bytes,
+            settings.harvest_max_redirects,
+        ),
+        concurrency=settings.harvest_concurrency,
+        misses_before_deprecation=settings.harvest_misses_before_deprecation,
+        lease_seconds=settings.harvest_lease_seconds,
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -131,10 +156,11 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         entries=entries,
         accounts=AccountService(engine),
         seeder=Seeder(engine, validator, entries),
-        imports=ImportService(engine, validator, entries),
+        imports=imports,
         vocabularies=VocabularyAdmin(
             engine, settings.synonyms_file, changed=entries.vocabularies.clear
         ),
         quality=QualityService(engine, entries),
         webhooks=build_webhooks(settings, engine),
+        sources=SourceService(engine, harvester),
     )

@@ -113,3 +113,19 @@ def test_webhooks_are_on_and_private_networks_refused_by_default() -> None:
 def test_bad_webhook_values_are_refused_with_the_variable_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value})
+
+
+def test_harvest_settings_read_the_allow_list_and_the_scheduler_switch() -> None:
+    settings = Settings.from_env(
+        {
+            "REGISTRY_HARVEST_ALLOW_HOSTS": " 127.0.0.1, Git.Internal.Example ,,10.0.0.0/8",
+            "REGISTRY_HARVEST_SCHEDULER": "false",
+            "REGISTRY_HARVEST_MISSES_BEFORE_DEPRECATION": "5",
+        }
+    )
+
+    assert settings.harvest_allow_hosts == ("127.0.0.1", "git.internal.example", "10.0.0.0/8")
+    assert settings.harvest_scheduler is False
+    assert settings.harvest_misses_before_deprecation == 5
+    assert Settings.from_env({}).harvest_scheduler is True
+    assert Settings.from_env({}).harvest_allow_hosts == ()

@@ -36,6 +36,7 @@ def admin_nav(request_path: str, principal: Principal | None) -> list[dict[str, 
     if principal is not None and principal.has(Scope.ADMIN):
         items += [
             ("/admin/suppliers", "Suppliers and keys"),
+            ("/admin/sources", "Harvest sources"),
             ("/admin/maintainers", "Maintainers"),
             ("/admin/vocabularies", "Vocabularies"),
             ("/admin/audit", "Audit log"),

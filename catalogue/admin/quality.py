@@ -12,7 +12,7 @@ from litestar.response import Template
 from catalogue.admin.base import AdminController, MaintainerDep, admin_page
 from catalogue.admin.entries import edit_url
 from registry.api.dependencies import ServicesDep
-from registry.quality import KINDS
+from registry.quality import KINDS, LEFT_SOURCE
 from registry.quality_report import QualityRow
 
 #: Rows of each kind shown when every kind is shown; one kind shows a page at a time.
@@ -36,9 +36,16 @@ class QualityPages(AdminController):
     ) -> Template:
         chosen = request.query_params.get("kind", "")
         chosen = chosen if chosen in KINDS else ""
+        deprecate_after = services.settings.harvest_misses_before_deprecation
         raw_page = request.query_params.get("page", "1")
         number = int(raw_page) if raw_page.isdigit() else 1
-        report = services.quality.report()
+        # Items gone from a harvest source change with harvests, not with entries: read
+        # each time (a short list) rather than kept with the report.
+        left = tuple(
+            QualityRow(m.entry_id, m.entry_id, "", m.message(deprecate_after))
+            for m in services.sources.missing()
+        )
+        report = services.quality.report().with_group(LEFT_SOURCE, left)
         counts = report.counts()
         summary = [
             {"kind": kind, "title": title, "count": counts[kind]} for kind, title in KINDS.items()

@@ -1,6 +1,8 @@
 """Digital Public Goods Alliance nominee files (DPGAlliance/publicgoods-candidates).
 
-One JSON file describes one nominee and gives one entry. Two shapes are read:
+One JSON file describes one nominee and gives one entry; a file holding a JSON array of
+nominees (a list, as the DPG registry's API gives) gives one entry per nominee, named
+`file#/N`. Two shapes are read:
 
 - current (`nominee-schema.json`): `repositories` [{name, url}], `license` [{spdx,
   licenseURL}], `SDGs` [{SDGNumber, ...}], `organizations` [{name, website, org_type}];
@@ -67,6 +69,19 @@ class DpgImporter:
             data = parse_json(text.removeprefix("\ufeff"), source)
         except DocumentError as exc:
             return _reject(source, str(exc).removeprefix(f"{source}: "))
+        if data == []:
+            return _reject(source, "expected a nominee or a list of nominees, found an empty array")
+        if isinstance(data, list):
+            # A list of nominees (as the DPG registry's API answers): one entry each.
+            result = FileResult()
+            for index, item in enumerate(data):
+                part = self._one(item, f"{source}#/{index}")
+                result.entries += part.entries
+                result.rejected += part.rejected
+            return result
+        return self._one(data, source)
+
+    def _one(self, data: Any, source: str) -> FileResult:
         if not isinstance(data, dict):
             return _reject(source, f"expected a JSON object (a nominee), found {type_name(data)}")
         if "description" not in data:

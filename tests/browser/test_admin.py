@@ -157,6 +157,7 @@ ADMIN_PAGES = [
     "/admin/unmet-needs",
     "/admin/audit",
     "/admin/suppliers",
+    "/admin/sources",
     "/admin/maintainers",
     "/admin/vocabularies",
     "/admin/vocabularies/categories",
@@ -205,6 +206,16 @@ def test_admin_pages_have_no_wcag_violations(page: Page, supplier: Supplier) -> 
         visit(page, f"/admin/vocabularies/{vocabulary}")
         page.get_by_role("link", name="Change").first.click()
         assert_no_violations(page, f"a {vocabulary} term or group's page ({page.url})")
+    visit(page, "/admin/sources")
+    page.get_by_role("button", name="Add source").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_no_violations(page, "the sources page with errors")
+    page.get_by_label("Name").fill("osprey-publiccode")
+    page.get_by_label("URLs, one a line").fill("https://example.org/osprey/publiccode.yml")
+    page.get_by_label("Publish directly (the owner attests the source)").check()
+    page.get_by_role("button", name="Add source").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("osprey-publiccode")
+    assert_no_violations(page, "a harvest source's page")
     visit(page, "/admin/maintainers")
     page.get_by_role("link", name="Rita Browser").click()
     page.get_by_role("button", name="Issue a key").click()

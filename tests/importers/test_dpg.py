@@ -80,6 +80,19 @@ def test_importer_reads_json_files() -> None:
     assert IMPORTER.suffixes == (".json",)
 
 
+def test_a_list_of_nominees_gives_an_entry_for_each() -> None:
+    listed = [a_nominee(), a_nominee(name="Second Record", repositories=None), "not a nominee"]
+
+    result = IMPORTER.parse(json.dumps(listed), "dpgs.json")
+
+    assert [i.source for i in result.entries] == ["dpgs.json#/0", "dpgs.json#/1"]
+    assert [i.document["name"] for i in result.entries] == [
+        "Example Health Record",
+        "Second Record",
+    ]
+    assert [r.source for r in result.rejected] == ["dpgs.json#/2"]
+
+
 # Real data
 
 
@@ -373,7 +386,7 @@ def test_different_repositories_give_different_ids() -> None:
     [
         ("", "not valid JSON"),
         ("{not json", "not valid JSON"),
-        ("[]", "expected a JSON object (a nominee), found an array"),
+        ("[]", "expected a nominee or a list of nominees, found an empty array"),
         ('"string"', "expected a JSON object (a nominee), found a string"),
         ("null", "expected a JSON object (a nominee), found null"),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
