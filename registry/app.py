@@ -38,8 +38,8 @@ from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import problem_for
 from registry.api.search import SearchController
-from registry.api.subscriptions import SubscriptionController
 from registry.api.sources import SourceController
+from registry.api.subscriptions import SubscriptionController
 from registry.errors import RegistryError
 from registry.settings import Settings
 from registry.wiring import Services, build_services, secret_key

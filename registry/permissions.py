@@ -79,8 +79,15 @@ TABLE: tuple[Permission, ...] = (
         (N, N, N, Y, Y),
     ),
     Permission(
+        "subscribe",
+        "Webhooks: subscribe a callback URL to published changes; read, re-enable or remove "
+        "your own account's subscriptions and their delivery logs (another's is a 404)",
+        (N, Y, Y, Y, Y),
+    ),
+    Permission(
         "manage",
-        "Admin pages: suppliers and keys, maintainers, vocabularies, audit log",
+        "Admin pages: suppliers and keys, maintainers, vocabularies, audit log, harvest "
+        "sources, webhook deliveries; the harvest sources API (`/api/v1/sources`)",
         (N, N, N, N, Y),
     ),
 )
