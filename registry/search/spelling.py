@@ -1,10 +1,12 @@
 """Typo tolerance: "did you mean" corrections built from the index's own words.
 
-Candidates come from the `spelling` field (names, aliases, summaries, features, tags,
-standards and owners as written, not stemmed), so a suggestion is always a real word that
-some entry uses. Edit distance allows one edit for words of four or five letters and two
-for longer ones, counting a swap of neighbouring letters as one edit ("dhsi2" -> "dhis2");
-the first letter must match.
+Only words the index does not know are corrected. Candidates come from the `spelling`
+field (names, aliases, summaries, features, tags, standards and owners as written, not
+stemmed), so a suggestion is always a real word that some entry uses; they are looked up
+in a symmetric-delete dictionary (symspellpy) built once per index segment, so a lookup
+costs microseconds instead of a scan of every word. Edit distance allows one edit for
+words of four or five letters and two for longer ones, counting a swap of neighbouring
+letters as one edit ("dhsi2" -> "dhis2").
 """
 
 from dataclasses import dataclass
@@ -15,8 +17,10 @@ from registry.search.snapshot import Snapshot
 
 CANDIDATES = 3
 MAX_WORD = 30  # longer "words" are not typos of anything (and make costly automata)
-#: A word that some entries use is only corrected to one this many times as common.
-POPULAR = 10
+#: Entries whose descriptions must use a word before it counts as known (and so is never
+#: corrected); a word of a name, summary, feature, tag or owner is known at once.
+KNOWN_DOCUMENTS = 2
+MAX_CLAUSE_WORDS = 4  # words joined by hyphens or the like, corrected together
 _WEIGHTS = {1: 0.8, 2: 0.6}
 
 
@@ -48,15 +52,17 @@ def distance(a: str, b: str) -> int:
 
 
 def correct(parsed: ParsedQuery, snapshot: Snapshot, normaliser: Normaliser) -> Correction | None:
-    """Corrections for the words that look mistyped; None when none do."""
+    """Corrections for the words the index does not know; None when there are none.
+
+    A corrected word is added as an alternative (the typed word stays first, so an entry
+    that really uses it still matches); the suggestion replaces it.
+    """
     corrected = parsed
     suggestion = parsed
     for index, clause in enumerate(parsed.clauses):
-        found = [
-            (d, word, terms)
-            for d, _, word in _candidates(clause, snapshot)
-            if (terms := tuple(normaliser.terms(word))) and terms != clause.terms
-        ]
+        if clause.excluded or clause.quoted or len(clause.alternatives) > 1:
+            continue
+        found = _corrections(clause, snapshot, normaliser)
         if not found:
             continue
         extra = tuple((terms, _WEIGHTS[d]) for d, _, terms in found)
@@ -70,26 +76,47 @@ def correct(parsed: ParsedQuery, snapshot: Snapshot, normaliser: Normaliser) -> 
     return Correction(corrected, suggestion.text())
 
 
-def _candidates(clause: Clause, snapshot: Snapshot) -> list[tuple[int, int, str]]:
-    """(distance, -frequency, word) of the likely intended words, best first."""
-    if clause.excluded or clause.quoted or len(clause.alternatives) > 1:
-        return []
+def known(word: str, snapshot: Snapshot, normaliser: Normaliser) -> bool:
+    """Whether the index knows a word: a stop word, a number, a word of some entry's name,
+    summary, features, tags or owner, or a word at least `KNOWN_DOCUMENTS` entries use
+    anywhere (one description's slip is not a word to keep)."""
+    term = normaliser.term(word)
+    if term is None or word.isdigit() or word in snapshot.spelling_words():
+        return True
+    return len(snapshot.clause((((term,), 1.0),))) >= KNOWN_DOCUMENTS
+
+
+def _corrections(
+    clause: Clause, snapshot: Snapshot, normaliser: Normaliser
+) -> list[tuple[int, str, tuple[str, ...]]]:
+    """(distance, corrected text, its terms) for a clause with unknown words, best first."""
     typed = plain_words(clause.text)
-    if len(typed) != 1:
+    if not typed or len(typed) > MAX_CLAUSE_WORDS:
         return []
-    word = typed[0]
-    limit = allowed_distance(word)
-    if not limit or word.isdigit():
+    options: list[list[tuple[int, str]]] = []
+    for word in typed:
+        limit = allowed_distance(word)
+        if not limit or known(word, snapshot, normaliser):
+            options.append([(0, word)])
+            continue
+        counts = snapshot.spelling_words()
+        near = [(d, w) for d, w in snapshot.near_words(word, limit) if w != word]
+        # The closest first, then the most used: "openmrss" means "openmrs" (one edit),
+        # not "opencrvs" (two).
+        near.sort(key=lambda item: (item[0], -counts.get(item[1], 0), item[1]))
+        options.append(near[:CANDIDATES] or [(0, word)])
+    if all(len(o) == 1 and o[0][0] == 0 for o in options):
         return []
-    own = len(snapshot.clause(clause.alternatives))
-    found = []
-    # Levenshtein distance 2 also finds the one-swap typos of short words.
-    for candidate in snapshot.words_near(word, 2):
-        d = distance(word, candidate)
-        if 0 < d <= limit:
-            frequency = snapshot.word_frequency(candidate)
-            if not own or frequency >= POPULAR * own:
-                found.append((d, -frequency, candidate))
-    found.sort()
-    # Only the closest: "openmrss" means "openmrs" (one edit), not "opencrvs" (two).
-    return [c for c in found if c[0] == found[0][0]][:CANDIDATES]
+    found: list[tuple[int, str, tuple[str, ...]]] = []
+    if len(typed) == 1:
+        for d, word in options[0]:
+            terms = tuple(normaliser.terms(word))
+            if terms and terms != clause.terms:
+                found.append((d, word, terms))
+        return found
+    # Several words in one clause ("e-referal"): the best correction of each.
+    text = " ".join(o[0][1] for o in options)
+    terms = tuple(normaliser.terms(text))
+    if terms and terms != clause.terms:
+        found.append((max(o[0][0] for o in options), text, terms))
+    return found
