@@ -28,7 +28,7 @@ from registry.search.understanding import clause_weight, facet_names, with_word_
 #: Ranking: an entry's score is its BM25F text score times its coverage (the share of the
 #: query's weight it matches) to this power, so matching the important words counts more
 #: than matching any one word often. Tuned on the tuning split of bench's judged queries.
-COVERAGE_POWER = 2.0
+COVERAGE_POWER = 3.0
 #: Each clause's BM25F score is scaled by (its weight / the heaviest clause's) to this power.
 WEIGHT_POWER = 1.0
 #: Entries covering less than this share of the best entry's coverage are left out.
