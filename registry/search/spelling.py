@@ -17,9 +17,6 @@ from registry.search.snapshot import Snapshot
 
 CANDIDATES = 3
 MAX_WORD = 30  # longer "words" are not typos of anything (and make costly automata)
-#: Entries whose descriptions must use a word before it counts as known (and so is never
-#: corrected); a word of a name, summary, feature, tag or owner is known at once.
-KNOWN_DOCUMENTS = 2
 MAX_CLAUSE_WORDS = 4  # words joined by hyphens or the like, corrected together
 _WEIGHTS = {1: 0.8, 2: 0.6}
 
@@ -77,13 +74,13 @@ def correct(parsed: ParsedQuery, snapshot: Snapshot, normaliser: Normaliser) -> 
 
 
 def known(word: str, snapshot: Snapshot, normaliser: Normaliser) -> bool:
-    """Whether the index knows a word: a stop word, a number, a word of some entry's name,
-    summary, features, tags or owner, or a word at least `KNOWN_DOCUMENTS` entries use
-    anywhere (one description's slip is not a word to keep)."""
-    term = normaliser.term(word)
-    if term is None or word.isdigit() or word in snapshot.spelling_words():
-        return True
-    return len(snapshot.clause((((term,), 1.0),))) >= KNOWN_DOCUMENTS
+    """Whether the index knows a word: a stop word, a number, or a word as written in some
+    entry's name, alias, summary, features, tags, standards or owner.
+
+    Stems are not enough: porter2 reads "referal" as "refer", which "reference" also
+    stems to, so a misspelt word often has a stem the index holds.
+    """
+    return normaliser.term(word) is None or word.isdigit() or word in snapshot.spelling_words()
 
 
 def _corrections(

@@ -80,3 +80,36 @@ def test_correction_prefers_the_closest_word(index_of: IndexFactory) -> None:
 
     assert [hit.id for hit in result.hits] == ["near"]
     assert result.suggestion == "kestrel"
+
+
+def test_known_word_is_not_corrected_to_a_more_common_one(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="cart", name="Trolley", summary="Cart tracking."),
+        *(
+            an_indexed_entry(id=f"care-{n}", name=f"Planner {n}", summary="Care planning.")
+            for n in range(12)
+        ),
+    )
+
+    result = index.search(SearchQuery(text="cart"))
+
+    assert [hit.id for hit in result.hits] == ["cart"]
+    assert result.suggestion is None
+
+
+def test_unknown_word_is_corrected_within_a_longer_need(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="dialysis", name="Kidney Unit", summary="Dialysis scheduling."),
+        an_indexed_entry(id="other", name="Other", summary="Scheduling of rotas."),
+    )
+
+    result = index.search(SearchQuery(text="dialisis scheduling"))
+
+    assert result.hits[0].id == "dialysis"
+    assert result.suggestion == "dialysis scheduling"
+
+
+def test_words_joined_by_a_hyphen_are_corrected_together(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="e-referal service"))
+
+    assert result.hits[0].id.startswith("e-referral-service")
