@@ -17,7 +17,10 @@ from registry.search.snapshot import Snapshot
 
 CANDIDATES = 3
 MAX_WORD = 30  # longer "words" are not typos of anything (and make costly automata)
-MAX_CLAUSE_WORDS = 4  # words joined by hyphens or the like, corrected together
+MAX_CLAUSE_WORDS = 4
+#: Entries that must use a word's stem before it counts as known (see `known`).
+KNOWN_DOCUMENTS = 2
+MIN_SPLIT = 6  # shorter unknown words are not read as several words run together  # words joined by hyphens or the like, corrected together
 _WEIGHTS = {1: 0.8, 2: 0.6}
 
 
@@ -74,13 +77,17 @@ def correct(parsed: ParsedQuery, snapshot: Snapshot, normaliser: Normaliser) -> 
 
 
 def known(word: str, snapshot: Snapshot, normaliser: Normaliser) -> bool:
-    """Whether the index knows a word: a stop word, a number, or a word as written in some
-    entry's name, alias, summary, features, tags, standards or owner.
+    """Whether the index knows a word: a stop word, a number, a word as written in some
+    entry's name, alias, summary, features, tags, standards or owner, or a word whose
+    stem `KNOWN_DOCUMENTS` entries use anywhere (descriptions included).
 
-    Stems are not enough: porter2 reads "referal" as "refer", which "reference" also
-    stems to, so a misspelt word often has a stem the index holds.
+    A stem alone can mislead ("referal" stems to "refer", as "reference" does), so a
+    clause of several words is also corrected when it matches nothing as a whole.
     """
-    return normaliser.term(word) is None or word.isdigit() or word in snapshot.spelling_words()
+    term = normaliser.term(word)
+    if term is None or word.isdigit() or word in snapshot.spelling_words():
+        return True
+    return len(snapshot.clause((((term,), 1.0),))) >= KNOWN_DOCUMENTS
 
 
 def _corrections(
@@ -90,30 +97,69 @@ def _corrections(
     typed = plain_words(clause.text)
     if not typed or len(typed) > MAX_CLAUSE_WORDS:
         return []
-    options: list[list[tuple[int, str]]] = []
-    for word in typed:
-        limit = allowed_distance(word)
-        if not limit or known(word, snapshot, normaliser):
-            options.append([(0, word)])
-            continue
-        counts = snapshot.spelling_words()
-        near = [(d, w) for d, w in snapshot.near_words(word, limit) if w != word]
-        # The closest first, then the most used: "openmrss" means "openmrs" (one edit),
-        # not "opencrvs" (two).
-        near.sort(key=lambda item: (item[0], -counts.get(item[1], 0), item[1]))
-        options.append(near[:CANDIDATES] or [(0, word)])
-    if all(len(o) == 1 and o[0][0] == 0 for o in options):
-        return []
-    found: list[tuple[int, str, tuple[str, ...]]] = []
     if len(typed) == 1:
-        for d, word in options[0]:
-            terms = tuple(normaliser.terms(word))
-            if terms and terms != clause.terms:
-                found.append((d, word, terms))
+        word = typed[0]
+        if known(word, snapshot, normaliser):
+            return []
+        found = [
+            (d, near, terms)
+            for d, near in _near(word, snapshot)
+            if (terms := tuple(normaliser.terms(near))) and terms != clause.terms
+        ]
+        split = None if found else _split(word, snapshot, normaliser)
+        if split is not None:
+            found.append((1, split, tuple(normaliser.terms(split))))
         return found
-    # Several words in one clause ("e-referal"): the best correction of each.
-    text = " ".join(o[0][1] for o in options)
+    # Several words in one clause ("e-referal"): when they match nothing together, the
+    # best correction of each word no entry uses as written.
+    if snapshot.clause(clause.alternatives):
+        return []
+    words = snapshot.spelling_words()
+    corrected = []
+    for word in typed:
+        near = [] if word in words else _near(word, snapshot)
+        corrected.append(near[0] if near else (0, word))
+    text = " ".join(word for _, word in corrected)
     terms = tuple(normaliser.terms(text))
-    if terms and terms != clause.terms:
-        found.append((max(o[0][0] for o in options), text, terms))
-    return found
+    if not terms or terms == clause.terms:
+        return []
+    return [(max(d for d, _ in corrected), text, terms)]
+
+
+def _near(word: str, snapshot: Snapshot) -> list[tuple[int, str]]:
+    """(distance, word) of the likely intended words, best first."""
+    limit = allowed_distance(word)
+    if not limit or word.isdigit():
+        return []
+    counts = snapshot.spelling_words()
+    near = [(d, w) for d, w in snapshot.near_words(word, limit) if w != word]
+    # The closest first, then the most used: "openmrss" means "openmrs" (one edit), not
+    # "opencrvs" (two).
+    near.sort(key=lambda item: (item[0], -counts.get(item[1], 0), item[1]))
+    return near[:CANDIDATES]
+
+
+def _split(word: str, snapshot: Snapshot, normaliser: Normaliser) -> str | None:
+    """An unknown word read as two or three words run together ("fixmystreet" -> "fix my
+    street"), each a word the index knows; the split with the fewest parts, else None."""
+    if len(word) < MIN_SPLIT or len(word) > MAX_WORD:
+        return None
+    words = snapshot.spelling_words()
+
+    def usable(part: str) -> bool:
+        # Two-letter parts ("my", "of") are not in the spelling field; a name must use them.
+        if len(part) >= 3:
+            return part in words
+        term = normaliser.term(part)
+        return len(part) == 2 and term is not None and snapshot.frequency("names", term) > 0
+
+    for i in range(2, len(word) - 1):
+        head, tail = word[:i], word[i:]
+        if usable(head) and usable(tail):
+            return f"{head} {tail}"
+    for i in range(2, len(word) - 3):
+        for j in range(i + 2, len(word) - 1):
+            parts = (word[:i], word[i:j], word[j:])
+            if all(usable(p) for p in parts):
+                return " ".join(parts)
+    return None

@@ -113,3 +113,15 @@ def test_words_joined_by_a_hyphen_are_corrected_together(seed_index: WhooshIndex
     result = seed_index.search(SearchQuery(text="e-referal service"))
 
     assert result.hits[0].id.startswith("e-referral-service")
+
+
+def test_words_run_together_find_the_spaced_name(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="street", name="Fix My Street", summary="Report potholes."),
+        an_indexed_entry(id="other", name="Street Lights", summary="Lamp maintenance."),
+    )
+
+    result = index.search(SearchQuery(text="FixMyStreet"))
+
+    assert [hit.id for hit in result.hits] == ["street"]
+    assert result.suggestion == "fix my street"
