@@ -308,7 +308,7 @@ def seed_groups(repo: Repository, groups: Groups, actor: Principal) -> int:
     if not new:
         return 0
     repo.bump_synonyms_version()
-    return store_groups(repo, new, actor)
+    return store_groups(repo, tuple(new), actor)
 
 
 def store_groups(repo: Repository, groups: Groups, actor: Principal) -> int:

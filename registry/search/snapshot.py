@@ -340,7 +340,7 @@ class Snapshot:
     def spelling_words(self) -> dict[str, int]:
         """Every word of the spelling field (as written) -> documents using it; deleted
         documents included (they only make a word look a little more common)."""
-        found = self.derived.get("spelling_words")
+        found: dict[str, int] | None = self.derived.get("spelling_words")
         if found is None:
             found = {}
             with self.io:
@@ -348,7 +348,7 @@ class Snapshot:
                     for text, count in segment.spelling_words(reader).items():
                         found[text] = found.get(text, 0) + count
             self.derived["spelling_words"] = found
-        return found  # type: ignore[no-any-return]
+        return found
 
     # Documents
 

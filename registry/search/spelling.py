@@ -16,11 +16,11 @@ from registry.search.query import Clause, ParsedQuery
 from registry.search.snapshot import Snapshot
 
 CANDIDATES = 3
-MAX_WORD = 30  # longer "words" are not typos of anything (and make costly automata)
-MAX_CLAUSE_WORDS = 4
+MAX_WORD = 30  # longer "words" are not typos of anything
+MAX_CLAUSE_WORDS = 4  # words joined by hyphens or the like, corrected together
 #: Entries that must use a word's stem before it counts as known (see `known`).
 KNOWN_DOCUMENTS = 2
-MIN_SPLIT = 6  # shorter unknown words are not read as several words run together  # words joined by hyphens or the like, corrected together
+MIN_SPLIT = 6  # shorter unknown words are not read as several words run together
 _WEIGHTS = {1: 0.8, 2: 0.6}
 
 

@@ -135,7 +135,9 @@ def facet_names(
     return [FacetName(f, v, frozenset(c)) for (f, v), c in found.items()]
 
 
-def _labels(snapshot: Snapshot, normaliser: Normaliser) -> dict[tuple[str, ...], set[tuple[str, str]]]:
+def _labels(
+    snapshot: Snapshot, normaliser: Normaliser
+) -> dict[tuple[str, ...], set[tuple[str, str]]]:
     """Label terms -> the (facet, value) pairs they name, for this snapshot."""
     found = snapshot.derived.get("facet_labels")
     if found is not None:
@@ -145,7 +147,9 @@ def _labels(snapshot: Snapshot, normaliser: Normaliser) -> dict[tuple[str, ...],
     def add(text: str, facet: str, value: str) -> None:
         # Versions and two-letter parts ("R4", "CT", "UK") are not what people type.
         terms = tuple(
-            t for t in normaliser.terms(text.replace("-", " ")) if len(t) > 2 and not _VERSION.search(t)
+            t
+            for t in normaliser.terms(text.replace("-", " "))
+            if len(t) > 2 and not _VERSION.search(t)
         )
         if terms and len(terms) <= _MAX_NAME_TERMS:
             labels.setdefault(tuple(sorted(set(terms))), set()).add((facet, value))
@@ -161,4 +165,3 @@ def _labels(snapshot: Snapshot, normaliser: Normaliser) -> dict[tuple[str, ...],
                 add(name, "standard", card.id)
     snapshot.derived["facet_labels"] = labels
     return labels
-

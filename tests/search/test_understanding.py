@@ -1,7 +1,7 @@
 """Query understanding and partial matching: coverage, word weights from the corpus, word
 forms the stemmer splits, facet values named in the query, and whether a need is met."""
 
-from registry.search import SearchQuery, SearchResult, WhooshIndex
+from registry.search import IndexedEntry, SearchQuery, SearchResult, WhooshIndex
 from tests.search.conftest import IndexFactory
 from tests.search.entries import an_indexed_entry
 
@@ -14,7 +14,7 @@ def ids(index: WhooshIndex, text: str) -> list[str]:
     return [hit.id for hit in search(index, text).hits]
 
 
-def filler(count: int, summary: str) -> list:  # type: ignore[type-arg]
+def filler(count: int, summary: str) -> list[IndexedEntry]:
     """`count` entries sharing a summary, so its words are common in the corpus."""
     return [
         an_indexed_entry(id=f"filler-{n}", name=f"Filler {n}", summary=summary)
@@ -60,7 +60,8 @@ def test_framing_words_alone_leave_the_need_unmet(index_of: IndexFactory) -> Non
     result = search(index, "online system for dialysis scheduling")
 
     assert result.total > 0
-    assert result.coverage is not None and result.coverage < 0.5
+    assert result.coverage is not None
+    assert result.coverage < 0.5
     assert not result.met
 
 
