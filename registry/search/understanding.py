@@ -7,7 +7,8 @@
 - **Word forms**: porter2 leaves some forms of one word apart ("refer"/"referral",
   "prescribe"/"prescription", "notify"/"notification"). Pairs are found in the index's
   own vocabulary with a few English derivation rules and searched for each other; a rule
-  only links two words that entries really use.
+  only links two words that entries really use, and a short reviewed list (`NOT_FORMS`)
+  keeps out the pairs the rules get wrong.
 - **Facet names**: a query that names a kind, category, care setting or standard ("API",
   "pharmacy", "mental health", "SNOMED", "FHIR") boosts entries with that value. The names
   come from the values themselves and from the names and aliases of the standards'
@@ -30,7 +31,7 @@ FORM_WEIGHT = 0.9
 #: (suffix of the derived word, ending of its base): "referral" -> "refer".
 DERIVATIONS = (
     ("ication", "y"),  # notification -> notify, verification -> verify
-    ("ption", "be"),  # prescription -> prescribe, subscription -> subscribe
+    ("iption", "ibe"),  # prescription -> prescribe, subscription -> subscribe
     ("rral", "r"),  # referral -> refer
     ("ysis", "yse"),  # analysis -> analyse
     ("ission", "it"),  # submission -> submit, admission -> admit
@@ -38,7 +39,23 @@ DERIVATIONS = (
     ("ution", "ve"),  # resolution -> resolve
     ("ention", "ene"),  # intervention -> intervene
     ("sion", "d"),  # extension -> extend
-    ("al", "e"),  # approval -> approve, removal -> remove
+    ("oval", "ove"),  # approval -> approve, removal -> remove
+    ("osal", "ose"),  # proposal -> propose, disposal -> dispose
+    ("ival", "ive"),  # arrival -> arrive
+    ("osis", "ostic"),  # diagnosis -> diagnostic
+    ("ysis", "ytic"),  # analysis -> analytic (and "analytics")
+    ("ysis", "ytics"),
+)
+#: Reviewed: words a rule would pair wrongly ("commission" is not "commit").
+NOT_FORMS = frozenset(
+    {
+        "commission",  # not "commit"
+        "complication",  # not "comply"
+        "replication",  # not "reply"
+        "revolution",  # not "revolve"
+        "solution",  # a product, mostly, not "solve"
+        "inclusion",  # social inclusion, not "include"
+    }
 )
 _MIN_BASE = 5  # shorter bases make false pairs ("final" -> "fine")
 #: Facets whose values a query word can name.
@@ -97,16 +114,20 @@ def word_forms(snapshot: Snapshot, normaliser: Normaliser) -> dict[str, tuple[st
     if found is not None:
         return found  # type: ignore[no-any-return]
     vocabulary = snapshot.spelling_words()
+    # A base counts when the index holds any of its forms ("prescribed" for "prescribe").
+    stems = {normaliser.term(word) for word in vocabulary}
     links: dict[str, set[str]] = {}
     for word in vocabulary:
+        if word in NOT_FORMS or word.rstrip("s") in NOT_FORMS:
+            continue
         for suffix, ending in DERIVATIONS:
             if not word.endswith(suffix):
                 continue
             base = word[: -len(suffix)] + ending
-            if len(base) < _MIN_BASE or base not in vocabulary:
+            if len(base) < _MIN_BASE:
                 continue
             derived, root = normaliser.term(word), normaliser.term(base)
-            if derived and root and derived != root:
+            if derived and root and derived != root and root in stems:
                 links.setdefault(derived, set()).add(root)
                 links.setdefault(root, set()).add(derived)
     found = {term: tuple(sorted(others)) for term, others in links.items()}

@@ -127,6 +127,16 @@ def test_word_forms_need_both_words_in_the_index(index_of: IndexFactory) -> None
     assert ids(index, "final") == ["final"]
 
 
+def test_reviewed_false_forms_are_not_linked(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="commission", summary="Helps commission care services."),
+        an_indexed_entry(id="commit", summary="Commit changes to the repository."),
+    )
+
+    assert ids(index, "commission") == ["commission"]
+    assert ids(index, "commit") == ["commit"]
+
+
 def test_query_naming_a_kind_boosts_entries_of_that_kind(index_of: IndexFactory) -> None:
     index = index_of(
         an_indexed_entry(id="software", kind="software", name="A", summary="Bed management api."),
