@@ -26,13 +26,13 @@ def test_partial_matches_rank_by_how_much_of_the_query_they_cover(
     index_of: IndexFactory,
 ) -> None:
     index = index_of(
-        an_indexed_entry(id="three", name="One", summary="Wound photos for district nurses."),
-        an_indexed_entry(id="two", name="Two", summary="Wound photos for nurses."),
+        an_indexed_entry(id="three", name="One", summary="Wound photos for night shifts."),
+        an_indexed_entry(id="two", name="Two", summary="Wound photos at night."),
         an_indexed_entry(id="one", name="Three", summary="Wound photos."),
         *filler(6, "Unrelated text."),
     )
 
-    assert ids(index, "wound photos district nurses") == ["three", "two", "one"]
+    assert ids(index, "wound photos night shifts") == ["three", "two", "one"]
 
 
 def test_entry_matching_the_rare_words_beats_one_matching_common_ones(
