@@ -10,6 +10,8 @@ letters as one edit ("dhsi2" -> "dhis2").
 """
 
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from registry.search.analysis import Normaliser, plain_words
 from registry.search.query import Clause, ParsedQuery
@@ -22,6 +24,7 @@ MAX_CLAUSE_WORDS = 4  # words joined by hyphens or the like, corrected together
 KNOWN_DOCUMENTS = 2
 MIN_SPLIT = 6  # shorter unknown words are not read as several words run together
 _WEIGHTS = {1: 0.8, 2: 0.6}
+ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,10 @@ def correct(parsed: ParsedQuery, snapshot: Snapshot, normaliser: Normaliser) -> 
 
 
 def known(word: str, snapshot: Snapshot, normaliser: Normaliser) -> bool:
-    """Whether the index knows a word: a stop word, a number, a word as written in some
-    entry's name, alias, summary, features, tags, standards or owner, or a word whose
-    stem `KNOWN_DOCUMENTS` entries use anywhere (descriptions included).
+    """Whether a word is left as typed: a stop word, a number, a word as written in some
+    entry's name, alias, summary, features, tags, standards or owner, a word whose stem
+    `KNOWN_DOCUMENTS` entries use anywhere (descriptions included), or a real English word
+    that no entry uses ("wound" is not a typo of "found": the registry just lacks it).
 
     A stem alone can mislead ("referal" stems to "refer", as "reference" does), so a
     clause of several words is also corrected when it matches nothing as a whole.
@@ -87,7 +91,17 @@ def known(word: str, snapshot: Snapshot, normaliser: Normaliser) -> bool:
     term = normaliser.term(word)
     if term is None or word.isdigit() or word in snapshot.spelling_words():
         return True
+    if word in english_words():
+        return True
     return len(snapshot.clause((((term,), 1.0),))) >= KNOWN_DOCUMENTS
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """English words in use: the frequency list symspellpy ships (from Google Books
+    n-grams, 82,765 words), read once; it holds words, not their common misspellings."""
+    text = (files("symspellpy") / ENGLISH_WORDS).read_text(encoding="utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
 
 
 def _corrections(
@@ -117,7 +131,7 @@ def _corrections(
     words = snapshot.spelling_words()
     corrected = []
     for word in typed:
-        near = [] if word in words else _near(word, snapshot)
+        near = [] if word in words or word in english_words() else _near(word, snapshot)
         corrected.append(near[0] if near else (0, word))
     text = " ".join(word for _, word in corrected)
     terms = tuple(normaliser.terms(text))
@@ -141,25 +155,32 @@ def _near(word: str, snapshot: Snapshot) -> list[tuple[int, str]]:
 
 def _split(word: str, snapshot: Snapshot, normaliser: Normaliser) -> str | None:
     """An unknown word read as two or three words run together ("fixmystreet" -> "fix my
-    street"), each a word the index knows; the split with the fewest parts, else None."""
+    street"), each a word the index knows, standing together in some entry; the split
+    with the fewest parts, else None."""
     if len(word) < MIN_SPLIT or len(word) > MAX_WORD:
         return None
     words = snapshot.spelling_words()
 
     def usable(part: str) -> bool:
-        # Two-letter parts ("my", "of") are not in the spelling field; a name must use them.
+        # Two-letter parts ("my") are not in the spelling field, and only come between two
+        # longer ones; a name must use them.
         if len(part) >= 3:
             return part in words
         term = normaliser.term(part)
         return len(part) == 2 and term is not None and snapshot.frequency("names", term) > 0
 
-    for i in range(2, len(word) - 1):
-        head, tail = word[:i], word[i:]
-        if usable(head) and usable(tail):
-            return f"{head} {tail}"
-    for i in range(2, len(word) - 3):
-        for j in range(i + 2, len(word) - 1):
+    def found(parts: tuple[str, ...]) -> bool:
+        # The words must also stand together in some entry ("fix my street").
+        terms = tuple(normaliser.terms(" ".join(parts)))
+        return bool(terms) and bool(snapshot.clause(((terms, 1.0),)))
+
+    for i in range(3, len(word) - 2):
+        parts = (word[:i], word[i:])
+        if all(usable(p) for p in parts) and found(parts):
+            return " ".join(parts)
+    for i in range(3, len(word) - 4):
+        for j in range(i + 2, len(word) - 2):
             parts = (word[:i], word[i:j], word[j:])
-            if all(usable(p) for p in parts):
+            if all(usable(p) for p in parts) and found(parts):
                 return " ".join(parts)
     return None

@@ -125,3 +125,26 @@ def test_words_run_together_find_the_spaced_name(index_of: IndexFactory) -> None
 
     assert [hit.id for hit in result.hits] == ["street"]
     assert result.suggestion == "fix my street"
+
+
+def test_real_word_the_registry_lacks_is_not_corrected(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="found", name="Lost and Found", summary="Items found on wards."),
+    )
+
+    result = index.search(SearchQuery(text="wound"))
+
+    assert result.total == 0
+    assert result.suggestion is None
+
+
+def test_words_run_together_are_split_only_into_words_found_together(
+    index_of: IndexFactory,
+) -> None:
+    index = index_of(
+        an_indexed_entry(id="tele", name="Tele Health", summary="Porter rotas."),
+    )
+
+    result = index.search(SearchQuery(text="teleporter"))
+
+    assert result.suggestion is None
