@@ -175,9 +175,9 @@ def _split(word: str, snapshot: Snapshot, normaliser: Normaliser) -> str | None:
         return bool(terms) and bool(snapshot.clause(((terms, 1.0),)))
 
     for i in range(3, len(word) - 2):
-        parts = (word[:i], word[i:])
-        if all(usable(p) for p in parts) and found(parts):
-            return " ".join(parts)
+        pair = (word[:i], word[i:])
+        if all(usable(p) for p in pair) and found(pair):
+            return " ".join(pair)
     for i in range(3, len(word) - 4):
         for j in range(i + 2, len(word) - 2):
             parts = (word[:i], word[i:j], word[j:])
