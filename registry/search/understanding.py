@@ -135,6 +135,12 @@ def word_forms(snapshot: Snapshot, normaliser: Normaliser) -> dict[str, tuple[st
     return found
 
 
+def prepare(snapshot: Snapshot, normaliser: Normaliser) -> None:
+    """Derive now what the first search of a new snapshot would otherwise pay for."""
+    word_forms(snapshot, normaliser)
+    _labels(snapshot, normaliser)
+
+
 def facet_names(
     clauses: Sequence[Clause], snapshot: Snapshot, normaliser: Normaliser
 ) -> list[FacetName]:
