@@ -7,7 +7,7 @@ clause gets a weight from how many entries use it, so "system" or "online" weigh
 Matching does not require every word. An entry matches when it has any clause (and every
 "quoted phrase", and no -excluded word); its coverage is the share of the query's weight
 it matches, and entries covering much less than the best one are left out. Relevance is
-field-weighted BM25 (each clause scaled by its weight) times coverage squared, times a
+field-weighted BM25 (each clause scaled by its weight) times coverage cubed, times a
 boost when the entry has a facet value the query names, times the review state's factor
 (deprecated entries count half). An entry whose name or alias is the whole query ranks
 first.
