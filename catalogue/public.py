@@ -97,7 +97,7 @@ class PublicPages(Controller):
             query = replace(query, page=last_page)
             result = search.query(query)
         if not active:  # a search narrowed by filters is not a need nothing meets
-            DecisionService(services.engine).record_search(query.text, result.total)
+            DecisionService(services.engine).record_search(query.text, result.total, result.met)
         params = {key: request.query_params.getall(key) for key in request.query_params}
         context = search_page(result, params, active, _names(services))
         title = f"Search results for “{query.text}”" if query.text else "Search the registry"

@@ -108,7 +108,7 @@ class ReuseCheckPages(Controller):
 
         used = words or clean_line(need)[:MAX_SEARCH]
         result = search.query(SearchQuery(text=used, per_page=MAX_CANDIDATES))
-        DecisionService(services.engine).record_search(used, result.total)
+        DecisionService(services.engine).record_search(used, result.total, result.met)
         candidates = [hit_candidate(i, hit) for i, hit in enumerate(result.hits)]
         for candidate in candidates:
             candidate["verdicts"] = _verdict_options("")

@@ -6,8 +6,9 @@ once and never changed: each candidate is a snapshot of the entry as it then sto
 reached only through an unguessable token, and holds no personal data beyond an optional
 organisation name.
 
-An unmet need is a search that found nothing, kept as normalised text with a count, for
-the registry's maintainers to see what people look for and cannot find.
+An unmet need is a search that found nothing, or nothing that matches a meaningful share
+of what was asked, kept as normalised text with a count, for the registry's maintainers
+to see what people look for and cannot find.
 """
 
 import logging
@@ -239,13 +240,16 @@ class DecisionService:
             raise NotFound("There is no decision record at this address.")
         return _record(row)
 
-    def record_search(self, text: str, found: int) -> bool:
-        """Count a search that found nothing as an unmet need; True when it was counted.
+    def record_search(self, text: str, found: int, met: bool = True) -> bool:
+        """Count a search as an unmet need when it found nothing, or when nothing it found
+        matches a meaningful share of what was asked (`met` False: search finds entries
+        that match only some words, so finding something is not meeting the need); True
+        when it was counted.
 
         Counting is best effort: a failure is logged and never breaks the search itself.
         """
         query = normalise_query(text)
-        if not query or found > 0:
+        if not query or (found > 0 and met):
             return False
         try:
             with transaction(self.engine) as session:

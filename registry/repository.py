@@ -323,6 +323,27 @@ class Repository:
                 )
             )
 
+    def dropped_synonym_terms(self) -> list[list[str]]:
+        """Terms of synonym groups maintainers removed, or removed from a group, from the
+        audit log, so that seeding does not bring them back."""
+        rows = self.session.exec(
+            select(AuditEvent.action, AuditEvent.detail).where(
+                col(AuditEvent.action).in_(("synonyms.group.remove", "synonyms.group.update"))
+            )
+        ).all()
+        dropped: list[list[str]] = []
+        for action, detail in rows:
+            if not isinstance(detail, dict):
+                continue
+            if action == "synonyms.group.remove":
+                terms = detail.get("terms")
+            else:
+                after = set(detail.get("after") or [])
+                terms = [t for t in detail.get("before") or [] if t not in after]
+            if isinstance(terms, list) and terms:
+                dropped.append([str(t) for t in terms])
+        return dropped
+
     def removed_terms(self) -> dict[str, set[str]]:
         """Vocabulary term ids maintainers removed, by vocabulary, from the audit log (the
         record of that decision), so that seeding does not bring them back."""

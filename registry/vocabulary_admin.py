@@ -298,11 +298,24 @@ class VocabularyAdmin:
 
 
 def seed_groups(repo: Repository, groups: Groups, actor: Principal) -> int:
-    """Store the seed file's groups when none were ever stored; the number stored."""
-    if repo.synonyms_version() or repo.synonym_groups():
+    """Store the seed file's groups when none were ever stored; afterwards only its new
+    groups: those sharing no term with a stored group, nor with a group maintainers
+    removed or changed (the audit log keeps those terms). The number stored."""
+    if not repo.synonyms_version() and not repo.synonym_groups():
+        repo.bump_synonyms_version()
+        return store_groups(repo, groups, actor)
+    stored = [tuple(g.terms) for g in repo.synonym_groups()]
+    dropped = [tuple(terms) for terms in repo.dropped_synonym_terms()]
+    new: list[tuple[str, ...]] = []
+    for group in groups:
+        if len(stored) + len(new) >= MAX_GROUPS:
+            break
+        if overlap(group, [*stored, *new, *dropped]) is None:
+            new.append(group)
+    if not new:
         return 0
     repo.bump_synonyms_version()
-    return store_groups(repo, groups, actor)
+    return store_groups(repo, tuple(new), actor)
 
 
 def store_groups(repo: Repository, groups: Groups, actor: Principal) -> int:

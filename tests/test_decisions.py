@@ -186,6 +186,16 @@ def test_record_search_counts_only_searches_that_found_nothing(services: Service
     assert need.first_seen <= need.last_seen
 
 
+def test_record_search_counts_a_search_whose_results_miss_the_need(services: Services) -> None:
+    decisions = DecisionService(services.engine)
+
+    assert decisions.record_search("wound photos for district nurses", 4, met=False)
+    assert not decisions.record_search("wound photos", 4, met=True)
+    assert [(n.query, n.count) for n in decisions.unmet_needs(10)] == [
+        ("wound photos for district nurses", 1)
+    ]
+
+
 def test_unmet_needs_come_most_frequent_first_up_to_the_limit(services: Services) -> None:
     decisions = DecisionService(services.engine)
     for text, times in (("rare", 1), ("common", 3), ("middling", 2)):

@@ -2,6 +2,7 @@
 rules and audit rows, and how a change to the groups reaches every instance's search."""
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +242,29 @@ def test_seeding_again_never_brings_back_removed_groups(seeded: Services) -> Non
     assert result.synonym_groups == 0
     assert seeded.vocabularies.synonym_groups().groups == []
     assert seeded.vocabularies.synonym_groups().stored
+
+
+def test_seeding_again_stores_new_groups_of_the_seed_file(seeded: Services) -> None:
+    source = read_source(SEED_DIR)
+    extra = (("zebra crossing", "pelican crossing"), ("a&e", "casualty"))
+    grown = replace(source, synonym_groups=(*SEED_GROUPS, *extra))
+
+    result = seeded.seeder.load(grown, OPERATOR)
+
+    assert result.synonym_groups == 1  # "a&e" is already in a stored group
+    assert stored_groups(seeded) == [*SEED_GROUPS, ("zebra crossing", "pelican crossing")]
+
+
+def test_seeding_again_never_brings_back_a_term_removed_from_a_group(seeded: Services) -> None:
+    group = next(g for g in seeded.vocabularies.synonym_groups().groups if "ooh" in g.terms)
+    seeded.vocabularies.update_group(group.id, ["out of hours", "after hours"], ADMIN)
+    source = read_source(SEED_DIR)
+    grown = replace(source, synonym_groups=(*SEED_GROUPS, ("ooh", "out-of-hours service")))
+
+    result = seeded.seeder.load(grown, OPERATOR)
+
+    assert result.synonym_groups == 0
+    assert not any("ooh" in g for g in stored_groups(seeded))
 
 
 def test_an_added_group_is_stored_and_audited(seeded: Services) -> None:

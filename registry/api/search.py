@@ -36,6 +36,8 @@ class SearchOut(TypedDict):
     items: list[SearchHitOut]
     facets: dict[str, dict[str, int]]
     suggestion: str | None
+    coverage: float | None
+    met: bool
 
 
 class SearchController(Controller):
@@ -122,6 +124,8 @@ class SearchController(Controller):
             ],
             "facets": result.facets,
             "suggestion": result.suggestion,
+            "coverage": result.coverage,
+            "met": result.met,
         }
         paging = Page([], result.total, result.page, result.per_page)
         return Response(body, headers={"Link": link_header(request, paging)})

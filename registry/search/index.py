@@ -38,6 +38,7 @@ from registry.search.searching import search
 from registry.search.similar import similar
 from registry.search.snapshot import Segment, Snapshot
 from registry.search.synonyms import Synonyms
+from registry.search.understanding import prepare
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -298,6 +299,7 @@ class WhooshIndex:
         try:
             snapshot = self._open_snapshot()
             snapshot.warm()
+            prepare(snapshot, self.normaliser)
         except Exception:
             log.exception("Could not open the search index after a commit")
             self._mark_stale()

@@ -19,6 +19,9 @@ FACETS = (
 FILTERS = (*FACETS, "state")
 SORTS = ("relevance", "name", "updated")
 MAX_PER_PAGE = 100
+#: The share of a query's weight (see `registry.search.understanding`) that the best result
+#: must match for the need to count as met.
+MEANINGFUL_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,14 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]  # facet -> value -> count (other filters applied)
     suggestion: str | None  # "did you mean" query text
+    #: The largest share of the query's weight that one result matches (0..1); None when
+    #: the query has no words. Below `MEANINGFUL_COVERAGE` the need is not met.
+    coverage: float | None = None
+
+    @property
+    def met(self) -> bool:
+        """Whether some result matches a meaningful share of what was asked."""
+        return self.coverage is None or self.coverage >= MEANINGFUL_COVERAGE
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
+from symspellpy import SymSpell, Verbosity
 from whoosh.query import Term
 
 from registry.search import bits
@@ -30,6 +31,10 @@ _FIELD_INDEX = {name: i for i, name in enumerate(TEXT_FIELDS)}
 _SEGMENT_BUDGET = 2_000_000  # cached postings per segment before its cache is emptied
 _SNAPSHOT_BUDGET = 2_000_000  # postings cached per snapshot (merged across segments)
 _CLAUSE_BUDGET = 1_000_000  # clause results cached per snapshot
+#: Typo correction: the longest edit distance looked up, and the symmetric-delete prefix
+#: (5 keeps the structure ~10 MB for 18k words at the same answers as the default 7).
+TYPO_DISTANCE = 2
+_TYPO_PREFIX = 5
 
 #: Document numbers, values and a factor: each document's score is value * factor.
 Postings = tuple["array[int]", "array[float]", float]
@@ -48,6 +53,7 @@ class Segment:
     )
     _phrases: dict[tuple[str, tuple[str, ...]], list[int]] = field(default_factory=dict)
     _cached: list[int] = field(default_factory=lambda: [0])
+    _spelling: list[Any] = field(default_factory=list)  # [words, SymSpell] once built
 
     @classmethod
     def load(cls, reader: Any) -> "Segment":
@@ -99,6 +105,34 @@ class Segment:
             self._phrases[key] = found
         return found
 
+    def spelling_words(self, reader: Any) -> dict[str, int]:
+        """The segment's words as written (the `spelling` field) -> documents using them."""
+        self._build_spelling(reader)
+        words: dict[str, int] = self._spelling[0]
+        return words
+
+    def typo_lookup(self, reader: Any, word: str, distance: int) -> list[tuple[int, str]]:
+        """(edit distance, word) of the closest words of this segment, from a
+        symmetric-delete dictionary built once per (immutable) segment."""
+        self._build_spelling(reader)
+        lookup: SymSpell = self._spelling[1]
+        found = lookup.lookup(word, Verbosity.ALL, max_edit_distance=distance)
+        return [(item.distance, item.term) for item in found if item.distance]
+
+    def _build_spelling(self, reader: Any) -> None:
+        if self._spelling:
+            return
+        words: dict[str, int] = {}
+        if reader.doc_count_all() and "spelling" in reader.indexed_field_names():
+            for term, info in reader.iter_field("spelling"):
+                text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                words[text] = info.doc_frequency()
+        lookup = SymSpell(max_dictionary_edit_distance=TYPO_DISTANCE, prefix_length=_TYPO_PREFIX)
+        for text, count in words.items():
+            if len(text) >= 3 and not text[0].isdigit():
+                lookup.create_dictionary_entry(text, count)
+        self._spelling[:] = [words, lookup]
+
     def _remember(self, size: int) -> None:
         # A running count, not a sum over the cache: other threads may be adding to it.
         self._cached[0] += size + 1
@@ -137,6 +171,8 @@ class Snapshot:
         self._clauses: dict[Alternatives, dict[int, float]] = {}
         self._clauses_size = 0
         self._orders: dict[str, list[int]] = {}
+        #: What query understanding derives from this snapshot (see `understanding`).
+        self.derived: dict[str, Any] = {}
 
     def _build(self) -> None:
         cards: list[Card | None] = []
@@ -289,6 +325,31 @@ class Snapshot:
                     found.update(reader.terms_within("spelling", word, distance, prefix=1))
         return found
 
+    def near_words(self, word: str, distance: int) -> list[tuple[int, str]]:
+        """(edit distance, word) of the other words of the spelling field closest to `word`
+        (insertions, deletions, substitutions and swaps of neighbours), up to `distance`."""
+        found: set[tuple[int, str]] = set()
+        with self.io:
+            for reader, segment, _ in self.leaves:
+                found.update(segment.typo_lookup(reader, word, distance))
+        if not found:
+            return []
+        best = min(d for d, _ in found)
+        return sorted((d, w) for d, w in found if d == best)
+
+    def spelling_words(self) -> dict[str, int]:
+        """Every word of the spelling field (as written) -> documents using it; deleted
+        documents included (they only make a word look a little more common)."""
+        found: dict[str, int] | None = self.derived.get("spelling_words")
+        if found is None:
+            found = {}
+            with self.io:
+                for reader, segment, _ in self.leaves:
+                    for text, count in segment.spelling_words(reader).items():
+                        found[text] = found.get(text, 0) + count
+            self.derived["spelling_words"] = found
+        return found
+
     # Documents
 
     def stored(self, docnum: int) -> dict[str, Any]:
@@ -322,6 +383,9 @@ class Snapshot:
         """Compute the sort orders now rather than in the first search that needs them."""
         for order in ("rank", "name", "updated"):
             self.position(order)
+        with self.io:
+            for reader, segment, _ in self.leaves:
+                segment.spelling_words(reader)  # builds the typo dictionary too
 
 
 def _segment_key(reader: Any) -> str:

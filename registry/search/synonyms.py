@@ -41,7 +41,8 @@ class Synonyms:
 
     @classmethod
     def from_document(cls, document: Any) -> "Synonyms":
-        """From a parsed synonyms file: `{spellings: {british: american}, groups: [[...]]}`."""
+        """From a parsed synonyms file: `{spellings: {british: american}, groups: [...]}`,
+        each group a list of terms or `{terms: [...], source: "where it comes from"}`."""
         if not isinstance(document, Mapping):
             raise ValueError("synonyms: expected a mapping with 'spellings' and 'groups'")
         unknown = sorted(str(k) for k in document if k not in ("spellings", "groups"))
@@ -86,6 +87,8 @@ def _groups(raw: Any) -> tuple[Group, ...]:
         raise ValueError(f"synonyms: there are more than {MAX_GROUPS} groups")
     groups: list[Group] = []
     for index, group in enumerate(raw):
+        if isinstance(group, Mapping):
+            group = _sourced(group, index)
         terms = [str(t).strip() for t in group] if isinstance(group, list) else []
         valid = isinstance(group, list) and all(_is_term(t) for t in group)
         if not valid or len(terms) < 2 or not all(terms):
@@ -104,6 +107,19 @@ def _groups(raw: Any) -> tuple[Group, ...]:
             )
         groups.append(cleaned)
     return tuple(groups)
+
+
+def _sourced(group: Mapping[Any, Any], index: int) -> Any:
+    """The terms of a group written as `{terms: [...], source: "..."}`; the source says
+    where the terms are documented as meaning the same (it is for reviewers: search and
+    the database keep only the terms)."""
+    unknown = sorted(str(k) for k in group if k not in ("terms", "source"))
+    if unknown:
+        raise ValueError(f"synonyms: groups[{index}] has unknown key(s) {', '.join(unknown)}")
+    source = group.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise ValueError(f"synonyms: groups[{index}] needs a 'source' saying where it comes from")
+    return group.get("terms")
 
 
 def term_key(term: str) -> Group:

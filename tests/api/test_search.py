@@ -64,6 +64,18 @@ def test_typo_finds_the_entry_with_a_suggestion(catalogue: Client) -> None:
     assert body["suggestion"]
 
 
+def test_search_says_how_much_of_the_need_its_best_result_covers(catalogue: Client) -> None:
+    met = catalogue.get("/api/v1/search?q=personal+demographics").json()
+    unmet = catalogue.get("/api/v1/search?q=teleporter+xylophone+demographics").json()
+    browsing = catalogue.get("/api/v1/search").json()
+
+    assert (met["coverage"], met["met"]) == (1.0, True)
+    assert unmet["total"] > 0
+    assert unmet["coverage"] < 0.5
+    assert unmet["met"] is False
+    assert (browsing["coverage"], browsing["met"]) == (None, True)
+
+
 def test_sort_by_name_and_paging_with_links(catalogue: Client) -> None:
     response = catalogue.get("/api/v1/search?kind=api&sort=name&per_page=5&page=2")
 

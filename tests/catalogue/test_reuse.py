@@ -406,6 +406,28 @@ def test_search_page_counts_a_search_that_finds_nothing_once(
     assert unmet(services) == {"teleporter maintenance": 1}
 
 
+def test_search_page_counts_a_need_its_results_match_only_a_little_of(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    publish_tools(services, keys, 2)
+
+    page = client.get("/search?q=teleporter+maintenance+booking")
+    client.get("/search?q=booking+tool")
+
+    assert "Booking Tool 1" in page.text  # the partial matches are still shown
+    assert unmet(services) == {"teleporter maintenance booking": 1}
+
+
+def test_reuse_check_counts_a_need_its_candidates_match_only_a_little_of(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    publish_tools(services, keys, 2)
+
+    client.get("/reuse-check?need=x&q=warp+drive+booking")
+
+    assert unmet(services) == {"warp drive booking": 1}
+
+
 def test_repeated_searches_that_find_nothing_add_up(client: Client, services: Services) -> None:
     client.get("/search?q=teleporter")
     client.get("/search?q=TELEPORTER")

@@ -38,6 +38,21 @@ def test_from_document_reads_spellings_and_groups() -> None:
     assert synonyms.groups == (("gp", "general practice"), ("111", "nhs 111"))
 
 
+def test_from_document_reads_a_group_with_its_source() -> None:
+    synonyms = Synonyms.from_document(
+        {"groups": [{"terms": ["TB", "tuberculosis"], "source": "SNOMED CT 56717001"}]}
+    )
+
+    assert synonyms.groups == (("tb", "tuberculosis"),)
+
+
+def test_seed_synonyms_file_has_sourced_health_and_public_service_groups() -> None:
+    groups = Synonyms.load(SYNONYMS_FILE).groups
+
+    assert ("tuberculosis", "tb") in groups
+    assert ("council", "local authority", "local council") in groups
+
+
 def test_from_document_accepts_missing_sections() -> None:
     assert Synonyms.from_document({}) == Synonyms()
 
@@ -55,6 +70,10 @@ def test_from_document_accepts_missing_sections() -> None:
         ({"groups": [["gp", ""]]}, "groups[0]"),
         ({"groups": [["gp", True]]}, "groups[0]"),
         ({"groups": [["gp", "general practice"], "a&e"]}, "groups[1]"),
+        ({"groups": [{"terms": ["tb", "tuberculosis"]}]}, "groups[0] needs a 'source'"),
+        ({"groups": [{"terms": ["tb", "tuberculosis"], "source": " "}]}, "needs a 'source'"),
+        ({"groups": [{"terms": ["tb", "x"], "source": "s", "note": "n"}]}, "unknown key(s) note"),
+        ({"groups": [{"terms": ["tb"], "source": "SNOMED CT"}]}, "groups[0] must be a list"),
     ],
 )
 def test_from_document_rejects_bad_shape_with_message(document: Any, message: str) -> None:

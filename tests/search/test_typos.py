@@ -80,3 +80,71 @@ def test_correction_prefers_the_closest_word(index_of: IndexFactory) -> None:
 
     assert [hit.id for hit in result.hits] == ["near"]
     assert result.suggestion == "kestrel"
+
+
+def test_known_word_is_not_corrected_to_a_more_common_one(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="cart", name="Trolley", summary="Cart tracking."),
+        *(
+            an_indexed_entry(id=f"care-{n}", name=f"Planner {n}", summary="Care planning.")
+            for n in range(12)
+        ),
+    )
+
+    result = index.search(SearchQuery(text="cart"))
+
+    assert [hit.id for hit in result.hits] == ["cart"]
+    assert result.suggestion is None
+
+
+def test_unknown_word_is_corrected_within_a_longer_need(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="dialysis", name="Kidney Unit", summary="Dialysis scheduling."),
+        an_indexed_entry(id="other", name="Other", summary="Scheduling of rotas."),
+    )
+
+    result = index.search(SearchQuery(text="dialisis scheduling"))
+
+    assert result.hits[0].id == "dialysis"
+    assert result.suggestion == "dialysis scheduling"
+
+
+def test_words_joined_by_a_hyphen_are_corrected_together(seed_index: WhooshIndex) -> None:
+    result = seed_index.search(SearchQuery(text="e-referal service"))
+
+    assert result.hits[0].id.startswith("e-referral-service")
+
+
+def test_words_run_together_find_the_spaced_name(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="street", name="Fix My Street", summary="Report potholes."),
+        an_indexed_entry(id="other", name="Street Lights", summary="Lamp maintenance."),
+    )
+
+    result = index.search(SearchQuery(text="FixMyStreet"))
+
+    assert [hit.id for hit in result.hits] == ["street"]
+    assert result.suggestion == "fix my street"
+
+
+def test_real_word_the_registry_lacks_is_not_corrected(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="found", name="Lost and Found", summary="Items found on wards."),
+    )
+
+    result = index.search(SearchQuery(text="wound"))
+
+    assert result.total == 0
+    assert result.suggestion is None
+
+
+def test_words_run_together_are_split_only_into_words_found_together(
+    index_of: IndexFactory,
+) -> None:
+    index = index_of(
+        an_indexed_entry(id="tele", name="Tele Health", summary="Porter rotas."),
+    )
+
+    result = index.search(SearchQuery(text="teleporter"))
+
+    assert result.suggestion is None
