@@ -77,6 +77,7 @@ def probes(counter: Callable[[], int]) -> dict[str, Probe]:
             f"{base}/probe-published/merge",
             kwargs={"json": {"into": "probe-target", "reason": "probe"}, "headers": STALE},
         ),
+        "subscribe": Probe("GET", "/api/v1/subscriptions"),
         "curate": Probe("GET", "/admin/queue", page=True),
         "manage": Probe("GET", "/admin/audit", page=True),
     }
