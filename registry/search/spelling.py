@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from editdistpy import damerau_osa
+
 from registry.search.analysis import Normaliser, plain_words
 from registry.search.query import Clause, ParsedQuery
 from registry.search.snapshot import Snapshot
@@ -40,18 +42,9 @@ def allowed_distance(word: str) -> int:
 
 
 def distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps
+    (editdistpy's C implementation, which symspellpy uses too)."""
+    return int(damerau_osa.distance(a, b, max(len(a), len(b))))
 
 
 def correct(parsed: ParsedQuery, snapshot: Snapshot, normaliser: Normaliser) -> Correction | None:
