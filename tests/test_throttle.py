@@ -3,7 +3,7 @@ answers for known and unknown emails, waits that grow, and no way to lock a main
 out from another address."""
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -25,6 +25,14 @@ def maya(services: Services) -> None:
     services.accounts.create_maintainer(
         email=EMAIL, role="reviewer", name="Maya", password=PASSWORD, actor=OPERATOR
     )
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Sign-in sees one moment, so a wait never ends by itself however slow the machine."""
+    now = datetime.now(UTC)
+    monkeypatch.setattr(accounts, "utcnow", lambda: now)
+    return now
 
 
 def let_waits_end(services: Services) -> None:
@@ -56,7 +64,7 @@ def test_waits_read_as_words() -> None:
     assert throttle.in_words(timedelta(seconds=61)) == "2 minutes"
 
 
-@pytest.mark.usefixtures("maya")
+@pytest.mark.usefixtures("maya", "frozen_clock")
 def test_known_and_unknown_emails_get_the_same_answers_after_many_failures(
     services: Services,
 ) -> None:
@@ -94,7 +102,7 @@ def test_the_password_hash_is_checked_for_unknown_emails_too(
     assert checked == ["$argon2id", "$argon2id"]
 
 
-@pytest.mark.usefixtures("maya")
+@pytest.mark.usefixtures("maya", "frozen_clock")
 def test_a_maintainer_signs_in_from_their_address_while_an_attacker_hammers_the_account(
     services: Services,
 ) -> None:
@@ -112,7 +120,7 @@ def test_a_maintainer_signs_in_from_their_address_while_an_attacker_hammers_the_
     assert maya.principal.name == "Maya"
 
 
-@pytest.mark.usefixtures("maya")
+@pytest.mark.usefixtures("maya", "frozen_clock")
 def test_the_wait_grows_with_each_failure_from_the_same_address(services: Services) -> None:
     waits = []
     for _ in range(8):
@@ -127,7 +135,7 @@ def test_the_wait_grows_with_each_failure_from_the_same_address(services: Servic
     assert grown[-1] <= timedelta(minutes=15)
 
 
-@pytest.mark.usefixtures("maya")
+@pytest.mark.usefixtures("maya", "frozen_clock")
 def test_one_address_guessing_many_emails_is_slowed(services: Services) -> None:
     results = [
         services.accounts.sign_in(f"person{n}@example.nhs.uk", "guess, guess", ATTACKER)

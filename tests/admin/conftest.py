@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from registry import accounts
 from registry.auth import OPERATOR
 from registry.wiring import Services
 
@@ -25,6 +27,14 @@ class Person:
 
 REVIEWER = Person("rita@example.nhs.uk", "Rita Reviewer")
 ADMIN = Person("ada@example.nhs.uk", "Ada Admin")
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Sign-in sees one moment, so a wait never ends by itself however slow the machine."""
+    now = datetime.now(UTC)
+    monkeypatch.setattr(accounts, "utcnow", lambda: now)
+    return now
 
 
 @pytest.fixture

@@ -245,6 +245,7 @@ def make_wait(client: Client, services: Services, email: str) -> None:
     assert "Wait" in try_sign_in(client, email, "wrong password!!").text
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_a_new_password_from_an_admin_clears_the_wait(services: Services, client: Client) -> None:
     make_wait(client, services, REVIEWER.email)
     sign_in(client, ADMIN)
@@ -261,6 +262,7 @@ def test_a_new_password_from_an_admin_clears_the_wait(services: Services, client
     sign_in(client, Person(REVIEWER.email, REVIEWER.name, "a brand new passphrase"))
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_unlock_lets_a_waiting_maintainer_sign_in_again(services: Services, client: Client) -> None:
     make_wait(client, services, REVIEWER.email)
     sign_in(client, ADMIN)

@@ -155,7 +155,7 @@ def forget_failures(services: Services) -> None:
         session.commit()
 
 
-@pytest.mark.usefixtures("maintainers")
+@pytest.mark.usefixtures("maintainers", "frozen_clock")
 def test_known_and_unknown_emails_get_the_same_pages_after_many_failures(
     client: Client, services: Services
 ) -> None:
@@ -177,15 +177,19 @@ def test_known_and_unknown_emails_get_the_same_pages_after_many_failures(
     assert any("Wait" in page for page in known)
 
 
-@pytest.mark.usefixtures("maintainers")
-def test_repeated_failures_ask_the_client_to_wait(client: Client) -> None:
+@pytest.mark.usefixtures("maintainers", "frozen_clock")
+def test_repeated_failures_ask_the_client_to_wait(client: Client, services: Services) -> None:
     for _ in range(2):
         assert "Wait" not in try_sign_in(client, ADMIN.email, "wrong password!!").text
 
     third = try_sign_in(client, ADMIN.email, "wrong password!!")
+    for _ in range(5):  # waited each time, and failed again: the wait is now 32 seconds
+        let_waits_end(services)
+        later = try_sign_in(client, ADMIN.email, "wrong password!!")
     right_too_soon = try_sign_in(client, ADMIN.email, ADMIN.password)
 
     assert "The email or password is wrong. Wait 1 second before trying again" in third.text
+    assert "The email or password is wrong. Wait 32 seconds before trying again" in later.text
     assert right_too_soon.status_code == 400
     assert "Too many wrong attempts to sign in from here. Wait" in right_too_soon.text
 
