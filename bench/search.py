@@ -39,8 +39,8 @@ from typing import Any
 from bench.corpus import real_corpus
 from bench.fts5 import Fts5Index
 from bench.synthetic import generate
-from registry.importers import importer_for
 from registry.duplicates import DuplicateFinder
+from registry.importers import importer_for
 from registry.importing import expand, read_files
 from registry.licences import analyse
 from registry.search import IndexedEntry, SearchQuery, SearchResult, Synonyms, WhooshIndex

@@ -26,7 +26,7 @@ def api(**overrides: Any) -> dict[str, Any]:
         ("GOV.UK Notify", "gov uk notify"),
         (
             "e-Referral Service Patient Care - FHIR API",
-            "e-Referral Service Patient Care – FHIR API",
+            "e-Referral Service Patient Care \u2013 FHIR API",
         ),
         ("OpenHospital", "Open Hospital"),
         ("SantéMPI", "SanteMPI"),
@@ -83,7 +83,8 @@ def test_same_name_and_owner_is_a_duplicate_when_repositories_differ() -> None:
 
     evidence = same_product(a, b)
 
-    assert evidence is not None and evidence.anchor == "owner"
+    assert evidence is not None
+    assert evidence.anchor == "owner"
 
 
 def test_same_repository_with_another_name_is_not_a_duplicate() -> None:
@@ -155,7 +156,8 @@ def test_finder_returns_the_first_stored_duplicate_but_never_the_excluded_id() -
 
     found = finder.find(an_entry(name="Example tool"), exclude="first")
 
-    assert found is not None and found[0] == "second"
+    assert found is not None
+    assert found[0] == "second"
     assert [other for other, _ in finder.matches(an_entry(name="EXAMPLE TOOL"))] == [
         "first",
         "second",
