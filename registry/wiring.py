@@ -10,6 +10,7 @@ from registry.accounts import AccountService
 from registry.db import make_engine, transaction
 from registry.importing import ImportService
 from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
+from registry.merge_proposals import LinkFollower, MergeProposals
 from registry.repository import Repository
 from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
 from registry.seeding import Seeder
@@ -26,12 +27,16 @@ class Search:
     index: SearchIndex
     feeder: IndexFeeder
     recreated: bool
+    links: LinkFollower | None = None
 
     def query(self, query: SearchQuery) -> SearchResult:
         """Search, after applying any changes not yet in the index: a client sees its own
-        writes at once; other instances' writes arrive within one poll anyway."""
+        writes at once; other instances' writes arrive within one poll anyway. Listings
+        whose merge is proposed are shown once (`registry.search.collapsing`)."""
         # Wait briefly at most behind the background thread, which applies the same changes.
         self.feeder.catch_up(timeout=0.5)
+        if self.links is not None:
+            query = replace(query, linked=self.links.current())
         return self.index.search(query)
 
     def close(self) -> None:
@@ -49,6 +54,7 @@ class Services:
     seeder: Seeder
     imports: ImportService
     vocabularies: VocabularyAdmin
+    proposals: MergeProposals
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
@@ -71,7 +77,9 @@ class Services:
             else None
         )
         self.entries.search = index
-        return Search(index, IndexFeeder(self.engine, index, synonyms=follower), index.recreated)
+        links = LinkFollower(self.proposals, self.settings.search_poll_seconds)
+        feeder = IndexFeeder(self.engine, index, synonyms=follower)
+        return Search(index, feeder, index.recreated, links)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -105,4 +113,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         seeder=Seeder(engine, validator, entries),
         imports=ImportService(engine, validator, entries),
         vocabularies=VocabularyAdmin(engine, settings.synonyms_file),
+        proposals=MergeProposals(engine, entries),
     )

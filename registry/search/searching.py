@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from registry.search import bits
 from registry.search.analysis import Normaliser
+from registry.search.collapsing import collapse
 from registry.search.highlight import Highlighter
 from registry.search.model import FACETS, MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
 from registry.search.query import ParsedQuery, SynonymTable, parse
@@ -67,11 +68,15 @@ def search(
     results = base
     for selected in selections.values():
         results &= selected
+    shown = collapse(
+        snapshot, query.linked, results, lambda d, n: _page(snapshot, matches, d, sort, n)
+    )
+    base, results = base & ~shown.hidden, results & ~shown.hidden
     total = results.bit_count()
     ordered = _page(snapshot, matches, results, sort, page * per_page)
     page_docs = ordered[(page - 1) * per_page :]
     highlighter = Highlighter(parsed.sequences(), normaliser)
-    hits = [_hit(snapshot, d, matches, highlighter) for d in page_docs]
+    hits = [shown.annotate(d, _hit(snapshot, d, matches, highlighter)) for d in page_docs]
     return SearchResult(
         query=query.text,
         total=total,
