@@ -225,3 +225,22 @@ def test_missing_npm_assets_fall_back_to_plain_html_with_a_warning(
     assert assets.available is False
     assert "npm ci" in caplog.text
     assert "font-family" in assets.css
+
+
+def test_search_page_shows_linked_listings_once_with_also_listed_as(
+    services: Services, client: Client
+) -> None:
+    from registry.seeding import SeedSource
+
+    docs = {"documentation": "https://example.org/docs/kestrel"}
+    pair = [
+        an_entry(id=entry_id, kind=kind, name="Kestrel Rota", urls=docs)
+        for entry_id, kind in (("kestrel-rota", "software"), ("kestrel-rota-api", "api"))
+    ]
+    services.seeder.load(SeedSource([], [("test", d) for d in pair]), OPERATOR)
+    services.proposals.refresh(OPERATOR)
+
+    html = client.get("/search?q=kestrel").text
+
+    assert len(re.findall(r'<li class="rr-result">', html)) == 1
+    assert re.search(r"Also listed as <a href=\"/entries/kestrel-rota(-api)?\">Kestrel Rota", html)
