@@ -86,15 +86,10 @@ def pair_key(a: str, b: str) -> str:
     return "|".join(sorted((a, b)))
 
 
-def keeper(a: Entry, b: Entry) -> tuple[Entry, Entry]:
-    """(the entry to merge, the entry to keep): keep one added or curated in the registry
-    over an imported copy, then the older one, then the first by id."""
-
-    def rank(entry: Entry) -> tuple[bool, datetime, str]:
-        return (bool(entry.document.get("provenance")), entry.created_at, entry.id)
-
-    first, second = sorted((a, b), key=rank)
-    return second, first
+def _keep_rank(entry: Entry) -> tuple[bool, datetime, str]:
+    """Which of two entries a proposal keeps: one added or curated in the registry over an
+    imported copy, then the older one, then the first by id."""
+    return (bool(entry.document.get("provenance")), entry.created_at, entry.id)
 
 
 class MergeProposals:
@@ -148,35 +143,29 @@ class MergeProposals:
         with transaction(self.engine) as session:
             repo = Repository(session)
             entries = {e.id: e for e in repo.visible_entries(MERGEABLE)}
-            finder = DuplicateFinder()
-            for entry in entries.values():
-                finder.add(entry.id, entry.document)
             known = repo.merge_proposal_pairs()
+            waiting = {p.entry_id for p in repo.merge_proposals(["proposed"])}
+            # In the order an entry is kept (curated before imported, then oldest): each
+            # entry is proposed once, for merging into the first entry ahead of it that it
+            # duplicates, so ten releases of one product make nine proposals, not 45.
+            finder = DuplicateFinder()
             now = utcnow()
-            for entry in entries.values():
-                for other, evidence in finder.matches(entry.document, exclude=entry.id):
-                    pair = pair_key(entry.id, other)
-                    if pair in known:
-                        continue
-                    known.add(pair)
-                    merged, kept = keeper(entry, entries[other])
-                    proposal = MergeProposal(
-                        pair=pair,
-                        entry_id=merged.id,
-                        keep_id=kept.id,
-                        evidence=evidence.as_dict(),
-                        state="proposed",
-                        created_at=now,
+            for entry in sorted(entries.values(), key=_keep_rank):
+                if entry.id not in waiting:
+                    found = next(
+                        (
+                            (other, evidence)
+                            for other, evidence in finder.matches(entry.document, exclude=entry.id)
+                            if pair_key(entry.id, other) not in known
+                        ),
+                        None,
                     )
-                    repo.session.add(proposal)
-                    repo.session.flush()
-                    repo.audit(
-                        actor.label,
-                        "merge_proposal.create",
-                        merged.id,
-                        {"proposal": proposal.id, "keep": kept.id, **evidence.as_dict()},
-                    )
-                    report.proposed.append(_view(proposal, entries))
+                    if found is not None:
+                        other, evidence = found
+                        proposal = self._propose(repo, entry.id, other, evidence, actor, now)
+                        known.add(proposal.pair)
+                        report.proposed.append(_view(proposal, entries))
+                finder.add(entry.id, entry.document)
             for proposal in repo.merge_proposals(["proposed"]):
                 a, b = entries.get(proposal.entry_id), entries.get(proposal.keep_id)
                 if a is not None and b is not None and same_product(a.document, b.document):
@@ -192,6 +181,33 @@ class MergeProposals:
                 both = repo.entries_by_id([proposal.entry_id, proposal.keep_id])
                 report.withdrawn.append(_view(proposal, both))
         return report
+
+    def _propose(
+        self,
+        repo: Repository,
+        entry_id: str,
+        keep_id: str,
+        evidence: Evidence,
+        actor: Principal,
+        now: datetime,
+    ) -> MergeProposal:
+        proposal = MergeProposal(
+            pair=pair_key(entry_id, keep_id),
+            entry_id=entry_id,
+            keep_id=keep_id,
+            evidence=evidence.as_dict(),
+            state="proposed",
+            created_at=now,
+        )
+        repo.session.add(proposal)
+        repo.session.flush()
+        repo.audit(
+            actor.label,
+            "merge_proposal.create",
+            entry_id,
+            {"proposal": proposal.id, "keep": keep_id, **evidence.as_dict()},
+        )
+        return proposal
 
     def approve(
         self,
