@@ -158,6 +158,7 @@ class DuplicateFinder:
 
     def __init__(self) -> None:
         self._profiles: dict[str, _Profile] = {}
+        self._order: dict[str, int] = {}
         self._by_key: dict[str, list[str]] = {}
 
     def __len__(self) -> int:
@@ -169,6 +170,7 @@ class DuplicateFinder:
             return
         profile = _profile(document)
         self._profiles[entry_id] = profile
+        self._order[entry_id] = len(self._order)
         for key in _candidate_keys(profile):
             self._by_key.setdefault(key, []).append(entry_id)
 
@@ -189,8 +191,7 @@ class DuplicateFinder:
         for key in _candidate_keys(profile):
             candidates.update(self._by_key.get(key, ()))
         candidates.discard(exclude or "")
-        order = {entry_id: n for n, entry_id in enumerate(self._profiles)}
-        for other in sorted(candidates, key=order.__getitem__):
+        for other in sorted(candidates, key=self._order.__getitem__):
             evidence = _compare(profile, self._profiles[other])
             if evidence is not None:
                 yield other, evidence
