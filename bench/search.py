@@ -39,8 +39,9 @@ from typing import Any
 from bench.corpus import real_corpus
 from bench.fts5 import Fts5Index
 from bench.synthetic import generate
+from registry.duplicates import DuplicateFinder
 from registry.importers import importer_for
-from registry.importing import duplicate_keys, expand, read_files
+from registry.importing import expand, read_files
 from registry.licences import analyse
 from registry.search import IndexedEntry, SearchQuery, SearchResult, Synonyms, WhooshIndex
 from registry.seeding import read_source
@@ -147,8 +148,8 @@ class EntryMaker:
 
 def realistic_corpus() -> RealCorpus:
     """Seed entries, then every real file through its importer, validated and deduplicated
-    by the rules of `ImportService._check` (same id, same repository, same name and
-    documentation page or owner)."""
+    by the rules of `ImportService._check` (same id; same name with the same
+    documentation page, repository or owner: `registry.duplicates`)."""
     started = time.perf_counter()
     settings = Settings()
     source = read_source(settings.seed_dir)
@@ -159,10 +160,9 @@ def realistic_corpus() -> RealCorpus:
     make = EntryMaker(standard_names)
     entries = [make(d) for d in seed]
     ids = {e.id for e in entries}
-    keys: dict[str, str] = {}
+    finder = DuplicateFinder()
     for entry in entries:
-        for key in duplicate_keys(entry.document):
-            keys.setdefault(key, entry.id)
+        finder.add(entry.id, entry.document)
     parsed = rejected = invalid = duplicates = 0
     for fmt, paths in real_corpus():
         importer = importer_for(fmt)
@@ -178,13 +178,11 @@ def realistic_corpus() -> RealCorpus:
                     invalid += 1
                     continue
                 entry_id = str(document["id"])
-                document_keys = duplicate_keys(document)
-                if entry_id in ids or any(keys.get(k, entry_id) != entry_id for k in document_keys):
+                if entry_id in ids or finder.find(document, exclude=entry_id) is not None:
                     duplicates += 1
                     continue
                 ids.add(entry_id)
-                for key in document_keys:
-                    keys.setdefault(key, entry_id)
+                finder.add(entry_id, document)
                 entries.append(make(document))
     return RealCorpus(
         entries=entries,

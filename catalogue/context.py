@@ -169,6 +169,8 @@ def hit_row(hit: Any) -> dict[str, Any]:
         "description_html": Markup(hit.highlights["description"])  # noqa: S704
         if hit.highlights.get("description")
         else None,
+        # Other listings of the same product, shown once (a merge is proposed).
+        "also_listed": [{"id": other.id, "name": other.name} for other in hit.also_listed],
     }
 
 

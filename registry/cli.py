@@ -1,4 +1,5 @@
-"""The `registry` command line: serve, db upgrade, seed, validate, keys, export."""
+"""The `registry` command line: serve, db upgrade, seed, validate, keys, import, export,
+reindex, duplicates."""
 
 import argparse
 import getpass
@@ -19,6 +20,7 @@ from registry.exports import csv_lines, render_entry
 from registry.harvesting.commands import add_source_commands, run_sources
 from registry.importers import FORMATS, importer_for
 from registry.importing import ImportReport, expand, read_files
+from registry.merge_proposals import STATES as PROPOSAL_STATES
 from registry.seeding import SeedError, read_source
 from registry.services import VISIBLE_STATES
 from registry.settings import Settings, SettingsError
@@ -103,6 +105,25 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("reindex", help="rebuild this instance's search index from the database")
 
     add_source_commands(commands)
+    duplicates = commands.add_parser(
+        "duplicates", help="entries proposed for merging as listings of one product"
+    )
+    duplicates.add_argument(
+        "--refresh",
+        action="store_true",
+        help="first propose the pairs found among the stored entries (and withdraw stale ones)",
+    )
+    duplicates.add_argument(
+        "--state", choices=(*PROPOSAL_STATES, "all"), default="proposed", help="which to list"
+    )
+    decisions = duplicates.add_subparsers(dest="duplicates_command", metavar="ACTION")
+    approve = decisions.add_parser("approve", help="merge a proposed pair")
+    approve.add_argument("proposal", type=int, help="the proposal's number")
+    approve.add_argument("--keep", help="the id of the entry to keep (default: as proposed)")
+    approve.add_argument("--reason", default="", help="recorded with the merge")
+    dismiss = decisions.add_parser("dismiss", help="keep both entries; never proposed again")
+    dismiss.add_argument("proposal", type=int, help="the proposal's number")
+    dismiss.add_argument("--reason", required=True, help="why they are not one product")
 
     export = commands.add_parser("export", help="every published entry as one document")
     export.add_argument(
@@ -160,6 +181,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return _reindex(services)
         if args.command == "sources":
             return run_sources(args, services, sys.stdout)
+        if args.command == "duplicates":
+            return _duplicates(args, services)
     finally:
         services.close()
     raise CommandError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses
@@ -286,6 +309,38 @@ def _reindex(services: Services) -> int:
     finally:
         search.close()
     print(f"Rebuilt the search index in {services.settings.effective_index_dir}: {count} entries.")
+    return 0
+
+
+def _duplicates(args: argparse.Namespace, services: Services) -> int:
+    proposals = services.proposals
+    if args.duplicates_command == "approve":
+        kept = proposals.approve(args.proposal, OPERATOR, args.reason, keep=args.keep)
+        print(f"Merged proposal {args.proposal}: {kept.id} is kept; the other id redirects to it.")
+        return 0
+    if args.duplicates_command == "dismiss":
+        proposals.dismiss(args.proposal, OPERATOR, args.reason)
+        print(f"Dismissed proposal {args.proposal}: both entries stay.")
+        return 0
+    if args.refresh:
+        report = proposals.refresh(OPERATOR)
+        print(
+            f"Proposed {len(report.proposed)} new pair(s); "
+            f"withdrew {len(report.withdrawn)} no longer supported."
+        )
+    states = PROPOSAL_STATES if args.state == "all" else (args.state,)
+    listed = proposals.listing(OPERATOR, states)
+    for p in listed:
+        print(
+            f"{p.id}: {p.entry.id} ({p.entry.name}) -> keep {p.keep.id} ({p.keep.name}) "
+            f"[{p.state}]: {p.evidence}"
+        )
+        if p.state != "proposed":
+            when = (p.decided_at or "")[:16].replace("T", " ")
+            print(f"    {p.state} by {p.decided_by} on {when} UTC: {p.reason}")
+    print(
+        f"{len(listed)} {args.state if args.state != 'all' else ''} proposal(s).".replace("  ", " ")
+    )
     return 0
 
 

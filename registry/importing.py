@@ -8,7 +8,6 @@ nothing the second time.
 """
 
 import glob
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import Engine
 
 from registry.auth import Principal, Scope
 from registry.db import transaction
+from registry.duplicates import DuplicateFinder
 from registry.errors import NotFound, RegistryError
 from registry.importers import Importer
 from registry.importers.base import FileResult, Imported, Rejected
@@ -127,25 +127,6 @@ def parse_safely(importer: Importer, text: str, source: str) -> FileResult:
         )
 
 
-def duplicate_keys(document: dict[str, Any]) -> list[str]:
-    """Keys under which two documents describe the same thing.
-
-    The repository URL; else the name with the documentation URL (several APIs of one
-    department often share one documentation page, so the URL alone is not enough);
-    else the name with the owner and kind.
-    """
-    urls = document.get("urls", {})
-    name = " ".join(str(document.get("name", "")).casefold().split())
-    if isinstance(urls.get("repository"), str):
-        return ["repo:" + normalise_url(urls["repository"])]
-    keys = []
-    if isinstance(urls.get("documentation"), str):
-        keys.append(f"doc:{normalise_url(urls['documentation'])}|{name}")
-    owner = " ".join(str(document.get("owner", {}).get("name", "")).casefold().split())
-    keys.append(f"name:{name}|{owner}|{document.get('kind')}")
-    return keys
-
-
 _ABSENT = object()
 
 
@@ -186,12 +167,6 @@ def _other_source(document: dict[str, Any], stored: Any) -> str | None:
     return None
 
 
-def normalise_url(value: str) -> str:
-    text = value.strip().lower()
-    text = re.sub(r"^https?://(www\.)?", "", text)
-    return re.sub(r"(\.git)?/*$", "", text)
-
-
 class ImportService:
     def __init__(self, engine: Engine, validator: EntryValidator, entries: EntryService) -> None:
         self.engine = engine
@@ -225,10 +200,9 @@ class ImportService:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
             vocabularies = self.entries.vocabulary_set(repo)
-            existing, provenance = self._existing(repo)
+            finder, provenance = self._existing(repo)
         accepted: list[Imported] = []
         seen_ids: dict[str, Imported] = {}
-        seen_keys: dict[str, str] = {}
         for name, result in results:
             report.files += 1
             report.warnings.extend((name, w) for w in result.warnings)
@@ -261,42 +235,31 @@ class ImportService:
                 if owner is not None:
                     report.outcomes.append(Outcome(item.source, entry_id, "duplicate", [owner]))
                     continue
-                clash = next(
-                    (
-                        (key, other)
-                        for key in duplicate_keys(item.document)
-                        for other in [seen_keys.get(key) or existing.get(key)]
-                        if other is not None and other != entry_id
-                    ),
-                    None,
-                )
+                clash = finder.find(item.document, exclude=entry_id)
                 if clash is not None:
-                    key, other = clash
-                    what = "repository" if key.startswith("repo:") else "name and owner"
+                    other, evidence = clash
                     report.outcomes.append(
                         Outcome(
                             item.source,
                             entry_id,
                             "duplicate",
-                            [f"same {what} as the entry '{other}'; not imported twice"],
+                            [f"{evidence.describe()} as the entry '{other}'; not imported twice"],
                         )
                     )
                     continue
                 seen_ids[entry_id] = item
-                for key in duplicate_keys(item.document):
-                    seen_keys.setdefault(key, entry_id)
+                finder.add(entry_id, item.document)
                 accepted.append(item)
         return accepted
 
-    def _existing(self, repo: Repository) -> tuple[dict[str, str], dict[str, Any]]:
-        """Duplicate keys of the stored entries, and each stored entry's provenance."""
-        keys: dict[str, str] = {}
+    def _existing(self, repo: Repository) -> tuple[DuplicateFinder, dict[str, Any]]:
+        """The stored entries, to find duplicates among, and each one's provenance."""
+        finder = DuplicateFinder()
         provenance: dict[str, Any] = {}
         for entry in repo.visible_entries(VISIBLE_STATES):
             provenance[entry.id] = entry.document.get("provenance")
-            for key in duplicate_keys(entry.document):
-                keys.setdefault(key, entry.id)
-        return keys, provenance
+            finder.add(entry.id, entry.document)
+        return finder, provenance
 
     # storing ----------------------------------------------------------------------
     def _preview(self, accepted: list[Imported], report: ImportReport) -> None:

@@ -446,3 +446,29 @@ class HarvestItem(SQLModel, table=True):
     deprecated_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+
+
+class MergeProposal(SQLModel, table=True):
+    """Two published entries the duplicate rule (`registry.duplicates`) takes for one
+    product, offered to maintainers: `entry_id` would be merged into `keep_id`.
+
+    `state` is `proposed` until a maintainer approves (`merged`, through the merge use
+    case) or dismisses it with a reason (`dismissed`: never proposed again), or a refresh
+    finds the rule no longer holds (`withdrawn`). Rows are never deleted. `pair` is the two
+    ids in sorted order, so one pair is proposed once whichever way round it was found.
+    """
+
+    __tablename__ = "merge_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pair: str = Field(max_length=127, unique=True)
+    entry_id: str = Field(foreign_key="entry.id", max_length=63, index=True)
+    keep_id: str = Field(foreign_key="entry.id", max_length=63, index=True)
+    evidence: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(max_length=20, index=True)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    decided_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    decided_by: str | None = Field(default=None, max_length=300)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -74,8 +74,8 @@ TABLE: tuple[Permission, ...] = (
     Permission("merge", "Merge a duplicate into another entry", (N, N, N, Y, Y)),
     Permission(
         "curate",
-        "Admin pages: review queue, entries (edit, add, deprecate, retire, merge), data "
-        "quality, unmet needs",
+        "Admin pages: review queue, entries (edit, add, deprecate, retire, merge), possible "
+        "duplicates, data quality, unmet needs",
         (N, N, N, Y, Y),
     ),
     Permission(

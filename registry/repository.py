@@ -21,6 +21,7 @@ from registry.models import (
     EntryRedirect,
     EntryStandard,
     Maintainer,
+    MergeProposal,
     ReuseDecision,
     Revision,
     SignInThrottle,
@@ -687,6 +688,42 @@ class Repository:
             found.has_table(SynonymGroup.__tablename__)
             and found.has_table(SynonymVersion.__tablename__)
         )
+
+    # merge proposals ----------------------------------------------------------------
+    def merge_proposals(
+        self, states: Sequence[str] | None = None, limit: int | None = None
+    ) -> list[MergeProposal]:
+        """Proposals in the given states (all when None), oldest first."""
+        statement = select(MergeProposal).order_by(col(MergeProposal.id))
+        if states is not None:
+            statement = statement.where(col(MergeProposal.state).in_(list(states)))
+        if limit is not None:
+            statement = statement.limit(limit)
+        return list(self.session.exec(statement).all())
+
+    def merge_proposal(self, proposal_id: int, *, for_update: bool = False) -> MergeProposal | None:
+        statement = select(MergeProposal).where(MergeProposal.id == proposal_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.exec(statement).first()
+
+    def merge_proposal_pairs(self) -> set[str]:
+        """The pair of every proposal ever made, whatever became of it."""
+        return set(self.session.exec(select(MergeProposal.pair)).all())
+
+    def merge_proposals_version(self) -> tuple[int, int, int]:
+        """Changes whenever a proposal is added or decided: (rows, highest id, proposed)."""
+        total, highest = self.session.exec(
+            select(func.count(), func.coalesce(func.max(MergeProposal.id), 0))
+        ).one()
+        proposed = self.session.exec(
+            select(func.count()).where(MergeProposal.state == "proposed")
+        ).one()
+        return int(total), int(highest or 0), int(proposed)
+
+    def has_merge_proposals_table(self) -> bool:
+        """False on a database not yet migrated to hold merge proposals."""
+        return bool(inspect(self.session.connection()).has_table(MergeProposal.__tablename__))
 
 
 def _escape_like(text: str) -> str:

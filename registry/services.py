@@ -384,10 +384,13 @@ class EntryService:
         principal: Principal | None,
         reason: str,
         if_match: Sequence[str] | None = None,
+        also: Callable[[Repository], None] | None = None,
     ) -> EntryView:
         """Merge a duplicate into another entry: the duplicate is retired with its history
         kept, and its id redirects to the surviving entry from then on. With `if_match`,
-        only if the duplicate is still the version the maintainer decided on."""
+        only if the duplicate is still the version the maintainer decided on. `also` runs
+        in the same transaction after the merge (a merge proposal records its decision),
+        so both happen or neither does."""
         actor = permissions.check("merge", principal, owns=False)
         if not reason.strip():
             raise InvalidEntry(
@@ -423,6 +426,8 @@ class EntryService:
             record_step(repo, old, document, "merge", actor, f"Merged into {into}: {reason}")
             repo.add_redirect(entry_id, into, utcnow())
             repo.audit(actor.label, "entry.redirect", entry_id, {"into": into})
+            if also is not None:
+                also(repo)
             return self._view(repo, target, actor)
 
     def _act_on_entry(

@@ -18,6 +18,7 @@ from registry.harvesting.service import SourceService
 from registry.importing import ImportService
 from registry.index_lease import IndexLease, opening
 from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
+from registry.merge_proposals import LinkFollower, MergeProposals
 from registry.quality_report import QualityService
 from registry.repository import Repository
 from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
@@ -39,17 +40,21 @@ class Search:
     index: SearchIndex
     feeder: IndexFeeder
     recreated: bool
+    links: LinkFollower | None = None
 
     def query(self, query: SearchQuery) -> SearchResult:
         """Search, after applying any changes not yet in the index: a client sees its own
         writes at once; other instances' writes arrive within one poll anyway. While the
-        index is being rebuilt from scratch it would miss entries: 503, try again soon."""
+        index is being rebuilt from scratch it would miss entries: 503, try again soon.
+        Listings whose merge is proposed are shown once (`registry.search.collapsing`)."""
         if not self.index.ready():
             raise Unavailable(
                 "The search index is being built; try again in a few seconds.", RETRY_AFTER
             )
         # Wait briefly at most behind the process that applies the changes.
         self.feeder.wait_for_feed(timeout=0.5)
+        if self.links is not None:
+            query = replace(query, linked=self.links.current())
         return self.index.search(query)
 
     def close(self) -> None:
@@ -70,6 +75,7 @@ class Services:
     quality: QualityService
     webhooks: Webhooks
     sources: SourceService
+    proposals: MergeProposals
 
     def scheduler(self) -> Scheduler:
         """The harvest scheduler for this instance (started by the app when enabled)."""
@@ -99,8 +105,9 @@ class Services:
             else None
         )
         self.entries.search = index
+        links = LinkFollower(self.proposals, self.settings.search_poll_seconds)
         feeder = IndexFeeder(self.engine, index, synonyms=follower, lease=IndexLease(folder))
-        return Search(index, feeder, index.recreated)
+        return Search(index, feeder, index.recreated, links)
 
     def close(self) -> None:
         self.webhooks.worker.close()
@@ -163,4 +170,5 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         quality=QualityService(engine, entries),
         webhooks=build_webhooks(settings, engine),
         sources=SourceService(engine, harvester),
+        proposals=MergeProposals(engine, entries),
     )

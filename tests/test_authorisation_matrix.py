@@ -109,6 +109,8 @@ ROUTES: dict[tuple[str, str], str] = {
             "/admin/entries/new",
             "/admin/entries/{entry_id:str}/review",
             "/admin/entries/{entry_id:str}/edit",
+            "/admin/duplicates",
+            "/admin/duplicates/{proposal_id:int}",
         )
     },
     **{
@@ -120,6 +122,9 @@ ROUTES: dict[tuple[str, str], str] = {
             "/admin/entries/{entry_id:str}/deprecate",
             "/admin/entries/{entry_id:str}/retire",
             "/admin/entries/{entry_id:str}/merge",
+            "/admin/duplicates/refresh",
+            "/admin/duplicates/{proposal_id:int}/approve",
+            "/admin/duplicates/{proposal_id:int}/dismiss",
         )
     },
     **{

@@ -6,7 +6,7 @@ from typing import Any
 
 from registry.auth import OPERATOR
 from registry.importers.base import FileResult, Imported, Rejected
-from registry.importing import ImportReport, duplicate_keys, expand, normalise_url, read_files
+from registry.importing import ImportReport, expand, read_files
 from registry.wiring import Services
 from tests.builders import an_entry, write
 
@@ -163,13 +163,38 @@ def test_expand_walks_folders_and_globs_and_reports_missing(tmp_path: Path) -> N
     assert missing == [str(tmp_path / "*.nothing"), "nope.json"]
 
 
-def test_duplicate_keys_prefer_the_repository() -> None:
-    with_repo = an_entry(urls={"repository": "https://github.com/a/b"})
-    api = an_entry(kind="api", urls={"documentation": "https://example.org/docs"})
+def test_same_repository_with_another_name_is_imported(services: Services, tmp_path: Path) -> None:
+    repo = {"repository": "https://github.com/santedb/santedb-server"}
+    ims = an_entry(id="santeims", name="SanteIMS", urls=repo)
+    mpi = an_entry(id="santempi", name="SantéMPI", urls=repo)
 
-    assert duplicate_keys(with_repo) == ["repo:github.com/a/b"]
-    assert duplicate_keys(api)[0] == "doc:example.org/docs|example tool"
-    assert normalise_url("HTTPS://www.GitHub.com/a/b.git/") == "github.com/a/b"
+    report = run(services, corpus(tmp_path, ims, mpi), apply=True)
+
+    assert report.counts["created"] == 2
+    assert report.counts["duplicate"] == 0
+
+
+def test_a_copy_without_the_repository_is_a_duplicate_of_the_stored_entry(
+    services: Services, tmp_path: Path
+) -> None:
+    docs = "https://www.notifications.service.gov.uk/documentation"
+    seeded = an_entry(
+        id="govuk-notify",
+        kind="service",
+        name="GOV.UK Notify",
+        urls={"repository": "https://github.com/alphagov/notifications-api", "documentation": docs},
+    )
+    run(services, corpus(tmp_path, seeded), apply=True)
+    copy = an_entry(
+        id="gov-uk-notify-d32c0ec", kind="api", name="GOV.UK Notify", urls={"documentation": docs}
+    )
+
+    report = run(services, corpus(tmp_path, copy), apply=True)
+
+    assert report.counts["duplicate"] == 1
+    message = report.outcomes[0].messages[0]
+    assert "the same documentation page" in message
+    assert "'govuk-notify'" in message
 
 
 def test_an_entry_from_another_format_is_not_overwritten(

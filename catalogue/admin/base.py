@@ -30,6 +30,7 @@ def admin_nav(request_path: str, principal: Principal | None) -> list[dict[str, 
         ("/admin", "Admin home"),
         ("/admin/queue", "Review queue"),
         ("/admin/entries", "Entries"),
+        ("/admin/duplicates", "Duplicates"),
         ("/admin/quality", "Data quality"),
         ("/admin/unmet-needs", "Unmet needs"),
     ]

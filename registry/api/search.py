@@ -15,6 +15,11 @@ from registry.views import Page
 Values = Annotated[list[str] | None, QueryParameter(max_items=50)]
 
 
+class ListingOut(TypedDict):
+    id: str
+    name: str
+
+
 class SearchHitOut(TypedDict):
     id: str
     name: str
@@ -26,6 +31,7 @@ class SearchHitOut(TypedDict):
     open_source: bool
     score: float
     highlights: dict[str, str]
+    also_listed: list[ListingOut]
 
 
 class SearchOut(TypedDict):
@@ -51,7 +57,8 @@ class SearchController(Controller):
         "Filters take several values (repeat the parameter): values of one filter are "
         "alternatives, different filters all apply. Facet counts for each field reflect the "
         "other active filters. Retired entries are left out unless include_retired=true or "
-        "state=retired.",
+        "state=retired. Listings of one product whose merge maintainers are reviewing are "
+        "shown once, the others named in also_listed.",
         responses=problems(400),
         sync_to_thread=True,
     )
@@ -119,6 +126,7 @@ class SearchController(Controller):
                     "open_source": h.open_source,
                     "score": round(h.score, 4),
                     "highlights": h.highlights,
+                    "also_listed": [{"id": o.id, "name": o.name} for o in h.also_listed],
                 }
                 for h in result.hits
             ],

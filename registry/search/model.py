@@ -37,6 +37,40 @@ class IndexedEntry:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """Entries that are one product listed more than once (a merge is proposed): search
+    shows the best-ranked of each group, naming the others as "also listed as"."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> "Linked":
+        """Groups joining every pair that shares an entry (a-b and b-c: a, b and c)."""
+        parent: dict[str, str] = {}
+
+        def root(item: str) -> str:
+            while parent.setdefault(item, item) != item:
+                parent[item] = parent[parent[item]]
+                item = parent[item]
+            return item
+
+        for a, b in pairs:
+            parent[root(a)] = root(b)
+        groups: dict[str, list[str]] = {}
+        for item in sorted(parent):
+            groups.setdefault(root(item), []).append(item)
+        return cls(tuple(tuple(g) for g in groups.values() if len(g) > 1))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Another listing of the same product: its id and name."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     """Text in the query language (words, "phrases", -exclusions) plus facet filters.
 
@@ -51,6 +85,7 @@ class SearchQuery:
     sort: str = "relevance"  # relevance | name | updated
     page: int = 1
     per_page: int = 20
+    linked: Linked = field(default_factory=Linked)  # shown once each (see `Linked`)
 
 
 @dataclass(frozen=True)
@@ -67,6 +102,7 @@ class Hit:
     open_source: bool
     score: float
     highlights: dict[str, str]  # field -> HTML-escaped snippet, <mark> only around matches
+    also_listed: tuple[Listing, ...] = ()  # other listings of this product, not shown
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from registry.search import bits
 from registry.search.analysis import Normaliser
+from registry.search.collapsing import collapse
 from registry.search.highlight import Highlighter
 from registry.search.model import FACETS, MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
 from registry.search.query import ParsedQuery, SynonymTable, parse
@@ -78,11 +79,15 @@ def search(
     results = base
     for selected in selections.values():
         results &= selected
+    shown = collapse(
+        snapshot, query.linked, results, lambda d, n: _page(snapshot, matches, d, sort, n)
+    )
+    base, results = base & ~shown.hidden, results & ~shown.hidden
     total = results.bit_count()
     ordered = _page(snapshot, matches, results, sort, page * per_page)
     page_docs = ordered[(page - 1) * per_page :]
     highlighter = Highlighter(parsed.sequences(), normaliser)
-    hits = [_hit(snapshot, d, matches, highlighter) for d in page_docs]
+    hits = [shown.annotate(d, _hit(snapshot, d, matches, highlighter)) for d in page_docs]
     coverage = None
     if matches.scores is not None:
         coverage = max((matches.coverage.get(d, 0.0) for d in bits.docnums(results)), default=0.0)

@@ -31,6 +31,11 @@ REVIEWER_ROUTES = {
     ("POST", "/admin/entries/{entry_id:str}/deprecate"),
     ("POST", "/admin/entries/{entry_id:str}/retire"),
     ("POST", "/admin/entries/{entry_id:str}/merge"),
+    ("GET", "/admin/duplicates"),
+    ("POST", "/admin/duplicates/refresh"),
+    ("GET", "/admin/duplicates/{proposal_id:int}"),
+    ("POST", "/admin/duplicates/{proposal_id:int}/approve"),
+    ("POST", "/admin/duplicates/{proposal_id:int}/dismiss"),
 }
 PARAMETER = re.compile(r"\{(\w+):(\w+)\}")
 

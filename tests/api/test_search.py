@@ -5,7 +5,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from registry.wiring import Services
-from tests.api.test_entries import assert_problem, post_entry
+from tests.api.test_entries import assert_problem, post_entry, publish
 from tests.builders import an_entry
 from tests.conftest import Keys, bearer
 
@@ -159,3 +159,19 @@ def test_links_keep_every_value_of_a_repeated_filter(catalogue: Client) -> None:
     response = catalogue.get("/api/v1/search?kind=api&kind=standard&per_page=5")
 
     assert "kind=api&kind=standard" in response.headers["link"]
+
+
+def test_listings_of_one_product_under_review_are_shown_once(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    docs = {"documentation": "https://example.org/docs/kestrel"}
+    for entry_id, kind in (("kestrel-rota", "software"), ("kestrel-rota-api", "api")):
+        publish(client, keys, an_entry(id=entry_id, kind=kind, name="Kestrel Rota", urls=docs))
+    services.proposals.refresh(services.accounts.authenticate(keys.reviewer))
+
+    body = client.get("/api/v1/search?q=kestrel").json()
+
+    assert body["total"] == 1
+    [item] = body["items"]
+    other = ({"kestrel-rota", "kestrel-rota-api"} - {item["id"]}).pop()
+    assert item["also_listed"] == [{"id": other, "name": "Kestrel Rota"}]

@@ -153,6 +153,7 @@ ADMIN_PAGES = [
     "/admin/entries?q=fhir",
     "/admin/entries/new",
     "/admin/entries/hapi-fhir/edit",
+    "/admin/duplicates",
     "/admin/quality",
     "/admin/unmet-needs",
     "/admin/audit",
@@ -172,20 +173,34 @@ def assert_no_violations(page: Page, where: str) -> None:
     assert not found, f"axe-core found WCAG A/AA violations on {where}:\n{describe(found)}"
 
 
-def test_admin_pages_have_no_wcag_violations(page: Page, supplier: Supplier) -> None:
+def test_admin_pages_have_no_wcag_violations(
+    page: Page, supplier: Supplier, site_env: dict[str, str]
+) -> None:
     waiting = supplier.submit(id="osprey-forms", name="Osprey Forms", summary="Builds forms.")
     with supplier.client() as api:
         # Port 9 (discard) has no listener here: its deliveries fail, so the webhooks page
         # shows attempts with errors.
         subscribed = api.post("/api/v1/subscriptions", json={"url": "http://127.0.0.1:9/hook"})
         assert subscribed.status_code == 201, subscribed.text
+    docs = {"documentation": "https://example.org/docs/egret"}
+    # One product listed twice (names differing only in case): a merge proposal.
+    pair = {"egret-notes": "Egret Notes", "egret-notes-copy": "Egret notes"}
+    for entry_id, name in pair.items():
+        supplier.submit(id=entry_id, name=name, summary="Keeps notes.", urls=docs)
     visit(page, "/admin/login")
     assert_no_violations(page, "the sign-in page")
     sign_in(page, ADMIN)
+    for name in pair.values():
+        approve(page, name)
+    registry_command(site_env, "duplicates", "--refresh")
+    visit(page, "/admin/duplicates")
+    page.get_by_role("link", name="compare them").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Possible duplicate")
+    proposal = "/admin/" + page.url.split("/admin/", 1)[1]
 
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        for path in [*ADMIN_PAGES, f"/admin/entries/{waiting}/review"]:
+        for path in [*ADMIN_PAGES, f"/admin/entries/{waiting}/review", proposal]:
             visit(page, path)
             assert_no_violations(page, f"{path} at {width} px")
 
@@ -216,6 +231,10 @@ def test_admin_pages_have_no_wcag_violations(page: Page, supplier: Supplier) -> 
     page.get_by_role("button", name="Add source").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("osprey-publiccode")
     assert_no_violations(page, "a harvest source's page")
+    visit(page, proposal)
+    page.get_by_role("button", name="Keep both").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter why")
+    assert_no_violations(page, "a merge proposal with an error")
     visit(page, "/admin/maintainers")
     page.get_by_role("link", name="Rita Browser").click()
     page.get_by_role("button", name="Issue a key").click()

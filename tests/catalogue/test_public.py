@@ -265,3 +265,22 @@ def test_licence_facet_uses_the_words_of_the_results(site: Client) -> None:
     assert 'value="NOASSERTION"' in html  # the seed has entries whose licence is not stated
     assert "NOASSERTION" not in text
     assert "Licence not stated" in text
+
+
+def test_search_page_shows_linked_listings_once_with_also_listed_as(
+    services: Services, client: Client
+) -> None:
+    from registry.seeding import SeedSource
+
+    docs = {"documentation": "https://example.org/docs/kestrel"}
+    pair = [
+        an_entry(id=entry_id, kind=kind, name="Kestrel Rota", urls=docs)
+        for entry_id, kind in (("kestrel-rota", "software"), ("kestrel-rota-api", "api"))
+    ]
+    services.seeder.load(SeedSource([], [("test", d) for d in pair]), OPERATOR)
+    services.proposals.refresh(OPERATOR)
+
+    html = client.get("/search?q=kestrel").text
+
+    assert len(re.findall(r'<li class="rr-result">', html)) == 1
+    assert re.search(r"Also listed as <a href=\"/entries/kestrel-rota(-api)?\">Kestrel Rota", html)

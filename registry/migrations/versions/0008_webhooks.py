@@ -1,7 +1,7 @@
 """webhook subscriptions, their deliveries and attempts, and the feed cursor
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-04
 """
 
