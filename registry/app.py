@@ -10,6 +10,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from litestar.types import Message, Scope
@@ -26,7 +27,7 @@ from catalogue.feeds import FeedRoutes
 from catalogue.public import PublicPages
 from catalogue.reuse import ReuseCheckPages
 from catalogue.templating import make_environment
-from registry.api.boundary import CredentialsGuard, NulGuard
+from registry.api.boundary import CredentialsGuard, NulGuard, OptionsAllow
 from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
@@ -34,6 +35,7 @@ from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import problem_for
 from registry.api.search import SearchController
+from registry.api.shapes import BEARER
 from registry.errors import RegistryError
 from registry.settings import Settings
 from registry.wiring import Services, build_services, secret_key
@@ -130,6 +132,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         middleware=[
             NulGuard(),
             CredentialsGuard(),
+            OptionsAllow(),
             session_config(secret_key(settings)).middleware,
         ],
         before_send=[_security_headers],
@@ -144,6 +147,17 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             description="Find, submit and curate reusable technology for health and public "
             "services. Errors are RFC 9457 problem details.",
             path="/api/v1/openapi",
+            components=Components(
+                security_schemes={
+                    BEARER: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="rr_<key id>_<secret>",
+                        description="A supplier's or maintainer's API key; wrong, revoked or "
+                        "expired keys are a 401 on every route, public reads included.",
+                    )
+                }
+            ),
             render_plugins=[JsonRenderPlugin()],
         ),
     )

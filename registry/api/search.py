@@ -7,7 +7,7 @@ from litestar.params import QueryParameter
 
 from registry.api.dependencies import SearchDep
 from registry.api.entries import link_header
-from registry.api.shapes import problems
+from registry.api.shapes import KEY_OPTIONAL, problems
 from registry.search import SearchQuery
 from registry.services import MAX_PER_PAGE
 from registry.views import Page
@@ -51,6 +51,7 @@ class SearchController(Controller):
         "other active filters. Retired entries are left out unless include_retired=true or "
         "state=retired.",
         responses=problems(400),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def search(
