@@ -80,7 +80,8 @@ def test_every_error_response_is_a_problem(document: dict[str, Any]) -> None:
         (path, method, status)
         for path, method, operation in operations(document)
         for status, response in operation["responses"].items()
-        if int(status) >= 400 and list(response.get("content", {})) != ["application/problem+json"]
+        if int(status) >= 400
+        and list(response.get("content", {})) != ["application/problem+json"]
         # /health's 503 is its own report (status, database), what a load balancer reads.
         and (path, status) != ("/health", "503")
     ]
