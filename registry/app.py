@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from litestar.types import Message, Scope
@@ -30,7 +31,7 @@ from catalogue.feeds import FeedRoutes
 from catalogue.public import PublicPages
 from catalogue.reuse import ReuseCheckPages
 from catalogue.templating import make_environment
-from registry.api.boundary import CredentialsGuard, NulGuard
+from registry.api.boundary import CredentialsGuard, NulGuard, OptionsAllow
 from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
@@ -38,6 +39,7 @@ from registry.api.imports import ImportController
 from registry.api.meta import HealthController, MetaController
 from registry.api.problems import problem_for
 from registry.api.search import SearchController
+from registry.api.shapes import BEARER
 from registry.api.sources import SourceController
 from registry.api.subscriptions import SubscriptionController
 from registry.errors import RegistryError
@@ -150,6 +152,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
         middleware=[
             NulGuard(),
             CredentialsGuard(),
+            OptionsAllow(),
             session_config(secret_key(settings)).middleware,
         ],
         before_send=[_security_headers],
@@ -171,6 +174,17 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             description="Find, submit and curate reusable technology for health and public "
             "services. Errors are RFC 9457 problem details.",
             path="/api/v1/openapi",
+            components=Components(
+                security_schemes={
+                    BEARER: SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="rr_<key id>_<secret>",
+                        description="A supplier's or maintainer's API key; wrong, revoked or "
+                        "expired keys are a 401 on every route, public reads included.",
+                    )
+                }
+            ),
             render_plugins=[JsonRenderPlugin()],
         ),
     )

@@ -18,7 +18,14 @@ from litestar.concurrency import sync_to_thread
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 from registry.api.dependencies import PRINCIPAL_STATE, principal_for_header
 from registry.errors import BadRequest, Issue
@@ -57,6 +64,40 @@ class CredentialsGuard(ASGIMiddleware):
             principal = await sync_to_thread(principal_for_header, services, header)
             scope.setdefault("state", {})[PRINCIPAL_STATE] = principal
         await next_app(scope, receive, send)
+
+
+class OptionsAllow(ASGIMiddleware):
+    """Answers OPTIONS with every method of the address in `Allow`.
+
+    Litestar builds one OPTIONS answer per group of handlers, so an address served by two
+    (GET and PUT on /api/v1/entries/{id}) answered `GET, OPTIONS`; this takes the methods
+    of every route at the same path template, as the 405 answer already does.
+    """
+
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if scope.get("method") != "OPTIONS":
+            await next_app(scope, receive, send)
+            return
+        template = scope.get("path_template", "")
+        methods = {"OPTIONS"}
+        for route in scope["litestar_app"].routes:
+            if route.path_format == template:
+                methods |= set(getattr(route, "methods", ()))
+        allow = ", ".join(sorted(methods)).encode("latin-1")
+        start: HTTPResponseStartEvent = {
+            "type": "http.response.start",
+            "status": 204,
+            "headers": [(b"allow", allow)],
+        }
+        body: HTTPResponseBodyEvent = {
+            "type": "http.response.body",
+            "body": b"",
+            "more_body": False,
+        }
+        await send(start)
+        await send(body)
 
 
 def nul_issues_in_address(raw_path: bytes, path: str) -> list[Issue]:

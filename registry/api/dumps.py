@@ -7,6 +7,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Stream
 
 from registry.api.dependencies import ServicesDep
+from registry.api.shapes import KEY_OPTIONAL, problems
 from registry.exports import csv_lines, ndjson_lines
 
 NDJSON = "application/x-ndjson"
@@ -22,7 +23,11 @@ class DumpController(Controller):
         "/entries.ndjson",
         summary="Every published entry, one JSON object per line",
         media_type=NDJSON,
-        responses={200: ResponseSpec(data_container=str, media_type=NDJSON, description="NDJSON")},
+        responses={
+            200: ResponseSpec(data_container=str, media_type=NDJSON, description="NDJSON"),
+            **problems(),
+        },
+        security=KEY_OPTIONAL,
     )
     async def ndjson(self, services: ServicesDep) -> Stream:
         lines: Iterator[bytes] = ndjson_lines(services.entries.published())
@@ -32,7 +37,11 @@ class DumpController(Controller):
         "/entries.csv",
         summary="Every published entry as CSV (one row each)",
         media_type=CSV,
-        responses={200: ResponseSpec(data_container=str, media_type=CSV, description="CSV")},
+        responses={
+            200: ResponseSpec(data_container=str, media_type=CSV, description="CSV"),
+            **problems(),
+        },
+        security=KEY_OPTIONAL,
     )
     async def csv(self, services: ServicesDep) -> Stream:
         lines = (line.encode("utf-8") for line in csv_lines(services.entries.published()))

@@ -9,11 +9,13 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.concurrency import sync_to_thread
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 
 from registry.api.body import read_document
 from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.shapes import (
+    KEY_OPTIONAL,
+    KEY_REQUIRED,
     EntryListOut,
     EntryOut,
     RevisionListOut,
@@ -123,6 +125,14 @@ def link_header(request: Request[Any, Any, Any], page: Page) -> str:
 
 
 REASON = Annotated[str, QueryParameter(description="Why the change is made.", max_length=5000)]
+IF_MATCH = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        description="The entry's ETag as last read: the change is made only if the entry is "
+        "still that version (412 otherwise). Required to change an entry (428 without).",
+    ),
+]
 
 
 @dataclass
@@ -151,6 +161,7 @@ class EntryController(Controller):
         description="Published entries for everyone; a maintainer's key also sees drafts "
         "and submissions (use `state`).",
         responses=problems(400, 401),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def list_entries(
@@ -205,6 +216,7 @@ class EntryController(Controller):
         status_code=201,
         operation_class=_EntryBody,
         responses=problems(400, 401, 403, 409, 413, 415, 422),
+        security=KEY_REQUIRED,
     )
     async def create_entry(
         self,
@@ -225,6 +237,7 @@ class EntryController(Controller):
         "the entry document alone, as a file (publiccode.yml for `publiccode`).",
         operation_class=_EntryRepresentations,
         responses=problems(301, 401, 404),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def get_entry(
@@ -266,6 +279,7 @@ class EntryController(Controller):
         "pending revision until a maintainer approves it.",
         operation_class=_EntryBody,
         responses=problems(400, 401, 403, 404, 409, 412, 413, 415, 422, 428),
+        security=KEY_REQUIRED,
     )
     async def update_entry(
         self,
@@ -274,12 +288,17 @@ class EntryController(Controller):
         principal: PrincipalDep,
         entry_id: FromPath[str],
         reason: REASON = "",
+        if_match: IF_MATCH = None,
     ) -> Response[EntryOut]:
         require_principal(principal)
         document = await read_document(request)
-        if_match = parse_if_match(request.headers.get("if-match"))
         view = await sync_to_thread(
-            services.entries.update, entry_id, document, principal, if_match, reason
+            services.entries.update,
+            entry_id,
+            document,
+            principal,
+            parse_if_match(if_match),
+            reason,
         )
         return entry_response(view)
 
@@ -287,6 +306,7 @@ class EntryController(Controller):
         "/{entry_id:str}/revisions",
         summary="An entry's history",
         responses=problems(401, 404),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def list_revisions(
@@ -299,6 +319,7 @@ class EntryController(Controller):
         "/{entry_id:str}/revisions/{number:int}",
         summary="One revision, with the whole document",
         responses=problems(401, 404),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def get_revision(
@@ -319,6 +340,7 @@ class EntryController(Controller):
         status_code=200,
         operation_class=_MergeBody,
         responses=problems(400, 401, 403, 404, 412, 413, 415, 422),
+        security=KEY_REQUIRED,
     )
     async def merge_entry(
         self,
@@ -326,6 +348,7 @@ class EntryController(Controller):
         services: ServicesDep,
         principal: PrincipalDep,
         entry_id: FromPath[str],
+        if_match: IF_MATCH = None,
     ) -> Response[EntryOut]:
         require_principal(principal)
         body = await read_document(request)
@@ -334,9 +357,8 @@ class EntryController(Controller):
         into, reason = body.get("into"), body.get("reason", "")
         if not isinstance(into, str) or not isinstance(reason, str) or len(reason) > 5000:
             raise BadRequest('"into" must be an entry id and "reason" text (at most 5000).')
-        if_match = parse_if_match(request.headers.get("if-match"))
         view = await sync_to_thread(
-            services.entries.merge, entry_id, into, principal, reason, if_match
+            services.entries.merge, entry_id, into, principal, reason, parse_if_match(if_match)
         )
         return entry_response(view)
 
@@ -348,6 +370,7 @@ class EntryController(Controller):
         status_code=200,
         operation_class=_ActionBody,
         responses=problems(400, 401, 403, 404, 409, 412, 413, 415, 422),
+        security=KEY_REQUIRED,
     )
     async def take_action(
         self,
@@ -356,6 +379,7 @@ class EntryController(Controller):
         principal: PrincipalDep,
         entry_id: FromPath[str],
         action: FromPath[str],
+        if_match: IF_MATCH = None,
     ) -> Response[EntryOut]:
         require_principal(principal)
         body = await read_document(request, allow_empty=True)
@@ -373,9 +397,14 @@ class EntryController(Controller):
             if len(reason) > 5000:
                 raise BadRequest("The reason must be at most 5000 characters.")
             effective = _day(body.get("effective"))
-        if_match = parse_if_match(request.headers.get("if-match"))
         view = await sync_to_thread(
-            services.entries.act, entry_id, action, principal, reason, if_match, effective
+            services.entries.act,
+            entry_id,
+            action,
+            principal,
+            reason,
+            parse_if_match(if_match),
+            effective,
         )
         return entry_response(view)
 

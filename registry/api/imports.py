@@ -12,7 +12,7 @@ from litestar.params import QueryParameter
 from registry import permissions
 from registry.api.body import read_bytes
 from registry.api.dependencies import PrincipalDep, ServicesDep
-from registry.api.shapes import problems
+from registry.api.shapes import KEY_REQUIRED, problems
 from registry.errors import BadRequest, PayloadTooLarge
 from registry.importers import FORMATS, importer_for
 from registry.importing import parse_safely
@@ -61,13 +61,21 @@ class ImportController(Controller):
         status_code=200,
         operation_class=_FileBody,
         responses=problems(400, 401, 403, 413),
+        security=KEY_REQUIRED,
     )
     async def import_file(
         self,
         request: Request[Any, Any, Any],
         services: ServicesDep,
         principal: PrincipalDep,
-        fmt: Annotated[str, QueryParameter(name="format", description=", ".join(FORMATS))],
+        fmt: Annotated[
+            str,
+            QueryParameter(
+                name="format",
+                description=", ".join(FORMATS),
+                enum=list(FORMATS),
+            ),
+        ],
         apply: Annotated[bool, QueryParameter(description="store the entries")] = False,
         filename: Annotated[
             str, QueryParameter(description="name the report uses for the file", max_length=200)

@@ -11,6 +11,7 @@ from registry.api.body import read_document
 from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.entries import _EntryBody
 from registry.api.shapes import (
+    KEY_OPTIONAL,
     HealthOut,
     ValidationOut,
     VocabularyListOut,
@@ -32,6 +33,7 @@ class MetaController(Controller):
         status_code=200,
         operation_class=_EntryBody,
         responses=problems(400, 413, 415),
+        security=KEY_OPTIONAL,
     )
     async def validate(
         self, request: Request[Any, Any, Any], services: ServicesDep
@@ -44,7 +46,13 @@ class MetaController(Controller):
             "warnings": [{"path": i.path, "message": i.message} for i in report.warnings],
         }
 
-    @get("/vocabularies", summary="The controlled vocabularies", sync_to_thread=True)
+    @get(
+        "/vocabularies",
+        summary="The controlled vocabularies",
+        responses=problems(),
+        security=KEY_OPTIONAL,
+        sync_to_thread=True,
+    )
     def vocabularies(self, services: ServicesDep) -> VocabularyListOut:
         return {"items": services.entries.vocabulary_names()}
 
@@ -52,6 +60,7 @@ class MetaController(Controller):
         "/vocabularies/{name:str}",
         summary="One vocabulary's terms",
         responses=problems(404),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def vocabulary(self, services: ServicesDep, name: FromPath[str]) -> VocabularyOut:
@@ -60,6 +69,8 @@ class MetaController(Controller):
     @get(
         "/schemas/entry",
         summary="The JSON Schema of an entry document",
+        responses=problems(),
+        security=KEY_OPTIONAL,
         media_type=SCHEMA_JSON,
         sync_to_thread=False,
     )
@@ -74,7 +85,11 @@ class HealthController(Controller):
     @get(
         "/",
         summary="Whether the database is reachable (with counts for maintainers' keys)",
-        responses={503: ResponseSpec(data_container=HealthOut, description="Database unreachable")},
+        responses={
+            **problems(),
+            503: ResponseSpec(data_container=HealthOut, description="Database unreachable"),
+        },
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def health(self, services: ServicesDep, principal: PrincipalDep) -> Response[HealthOut]:

@@ -7,7 +7,7 @@ from litestar.params import QueryParameter
 
 from registry.api.dependencies import SearchDep
 from registry.api.entries import link_header
-from registry.api.shapes import problems
+from registry.api.shapes import KEY_OPTIONAL, problems
 from registry.search import SearchQuery
 from registry.services import MAX_PER_PAGE
 from registry.views import Page
@@ -60,6 +60,7 @@ class SearchController(Controller):
         "state=retired. Listings of one product whose merge maintainers are reviewing are "
         "shown once, the others named in also_listed.",
         responses=problems(400),
+        security=KEY_OPTIONAL,
         sync_to_thread=True,
     )
     def search(

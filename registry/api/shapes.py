@@ -134,8 +134,20 @@ _DESCRIPTIONS = {
 }
 
 
+#: The security scheme's name in the OpenAPI document: `Authorization: Bearer <key>`.
+BEARER = "bearer"
+#: Operations that need a key, and those anyone may call (a key, when sent, is checked).
+KEY_REQUIRED: list[dict[str, list[str]]] = [{BEARER: []}]
+KEY_OPTIONAL: list[dict[str, list[str]]] = [{}, {BEARER: []}]
+
+
 def problems(*codes: int) -> dict[int, ResponseSpec]:
-    """OpenAPI response entries for the problem statuses an operation can return."""
+    """OpenAPI response entries for the problem statuses an operation can return.
+
+    Every API operation can answer 400 (a NUL in the address, a bad parameter) and 401
+    (wrong credentials, checked on every route), so those two are always declared.
+    """
+    codes = tuple(sorted({400, 401, *codes}))
     return {
         code: ResponseSpec(
             data_container=ProblemOut,
