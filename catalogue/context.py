@@ -83,6 +83,8 @@ def facet_value_label(facet: str, value: str, names: Mapping[str, str]) -> str:
         return STATUS_LABELS.get(value, value)
     if facet == "open_source":
         return {"true": "Open source", "false": "Not open source"}.get(value, value)
+    if facet == "licence" and value.upper() == NO_ASSERTION:
+        return licence_words(value)  # the words the results use
     return names.get(value, value)
 
 

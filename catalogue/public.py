@@ -1,5 +1,6 @@
 """The public pages: home, search, entries, standards and browsing."""
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -90,6 +91,10 @@ class PublicPages(Controller):
     ) -> Template:
         query, active = parse_search(request)
         result = search.query(query)
+        last_page = max(1, -(-result.total // result.per_page))
+        if query.page > last_page:  # an old or edited link: show the last page there is
+            query = replace(query, page=last_page)
+            result = search.query(query)
         if not active:  # a search narrowed by filters is not a need nothing meets
             DecisionService(services.engine).record_search(query.text, result.total)
         params = {key: request.query_params.getall(key) for key in request.query_params}

@@ -1,11 +1,13 @@
 """Suppliers, maintainers and their API keys: creation, revocation, authentication."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Engine
 
+from registry import throttle
 from registry.auth import (
     NewKey,
     Principal,
@@ -13,6 +15,7 @@ from registry.auth import (
     Scope,
     generate_key,
     hash_password,
+    hash_secret,
     parse_scopes,
     secret_matches,
     split_token,
@@ -20,14 +23,14 @@ from registry.auth import (
 )
 from registry.db import transaction
 from registry.errors import Conflict, NotFound, Unauthenticated
-from registry.models import ApiKey, Maintainer, Supplier, utcnow
+from registry.models import AdminSession, ApiKey, Maintainer, Supplier, utcnow
 from registry.repository import Repository
 
 MAINTAINER_ROLES = ("reviewer", "admin")
-#: Sign-in rules for maintainers: a long password, and a pause after repeated failures.
+#: Maintainers' passwords are long; repeated failures are slowed by `registry.throttle`.
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILED_SIGN_INS = 5
-LOCK_OUT_FOR = timedelta(minutes=15)
+#: A signed-in session ends this long after sign-in, however busy it is.
+SESSION_LIFETIME = timedelta(hours=8)
 #: Who audit rows name for a sign-in attempt not (yet) tied to anyone.
 ANONYMOUS = "anonymous"
 
@@ -67,7 +70,12 @@ class SignInResult:
     """The outcome of a sign-in: the principal, or why not (never which part was wrong)."""
 
     principal: Principal | None
-    locked: bool = False
+    #: Set when this client must wait before its next attempt (or had to, for this one).
+    retry_after: timedelta | None = None
+    #: Whether the password was checked (False: refused unchecked, during a wait).
+    checked: bool = True
+    #: The new session's token, for the cookie (only its hash is stored).
+    session: str | None = None
 
 
 @cache
@@ -255,73 +263,110 @@ class AccountService:
             assert person.id is not None
             return MaintainerAccount(person.id, person_name, address, role)
 
-    def sign_in(self, email: str, password: str) -> SignInResult:
-        """Check a maintainer's email and password, counting failures and locking the account
-        for a while after too many; every attempt is audited."""
-        address = normalise_email(email)
+    def sign_in(self, email: str, password: str, address: str = "") -> SignInResult:
+        """Check a maintainer's email and password from a client address.
+
+        Known and unknown emails take the same path: the same throttle counts, the same
+        argon2 check (against a stand-in hash for an unknown email), the same answers. An
+        attempt counts as a failure before the password is checked (and is let off when it
+        succeeds), so attempts sent in parallel cannot slip past the throttle; the slow
+        check itself runs outside any transaction. Every checked attempt is audited.
+        """
+        typed = normalise_email(email)
+        now = utcnow()
+        counted = throttle.subjects(typed, address)
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            rows = repo.sign_in_throttles([(s.key, s.account) for s in counted], now)
+            waits = [throttle.remaining(_aware(rows[s.key].blocked_until), now) for s in counted]
+            longest = max((w for w in waits if w is not None), default=None)
+            if longest is not None:
+                return SignInResult(None, retry_after=longest, checked=False)
+            for subject in counted:
+                row = rows[subject.key]
+                quiet = now - (_aware(row.last_failure_at) or now) > throttle.FORGET_AFTER
+                row.failures = 1 if quiet else row.failures + 1
+                row.last_failure_at = now
+                wait = throttle.wait_after(row.failures, subject.free)
+                row.blocked_until = now + wait if wait is not None else None
+                if row.failures == subject.free:
+                    repo.audit(
+                        ANONYMOUS,
+                        "maintainer.sign-in-throttled",
+                        None,
+                        {"per": "email and address" if subject.account else "address"},
+                    )
+            person = repo.maintainer_by_email(typed) if typed else None
+            stored = person.password_hash if person is not None else None
+        if verify_password(password, stored or _dummy_hash()) and person is not None and stored:
+            return self._signed_in(person, counted, address)
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            detail: dict[str, object] = {"known": False}
+            if person is not None:
+                detail = {"maintainer": person.name}
+            repo.audit(ANONYMOUS, "maintainer.sign-in-failed", None, detail)
+            repo.forget_old_sign_in_failures(now - throttle.FORGET_AFTER, now)
+        waits = [throttle.remaining(_aware(rows[s.key].blocked_until), now) for s in counted]
+        return SignInResult(None, retry_after=max((w for w in waits if w), default=None))
+
+    def _signed_in(
+        self, person: Maintainer, counted: list[throttle.Subject], address: str
+    ) -> SignInResult:
+        """A checked password: the attempt is let off, and a session starts."""
         now = utcnow()
         with transaction(self.engine) as session:
             repo = Repository(session)
-            person = repo.maintainer_by_email(address, for_update=True) if address else None
-            if person is None or person.password_hash is None:
-                verify_password(password, _dummy_hash())
-                repo.audit(ANONYMOUS, "maintainer.sign-in-failed", None, {"known": False})
+            rows = repo.sign_in_throttles([(s.key, s.account) for s in counted], now)
+            for subject in counted:
+                row = rows[subject.key]
+                # This email from this address starts again; the address keeps its other
+                # failures (it may be guessing other accounts), less this attempt.
+                if subject.account:
+                    row.failures, row.blocked_until = 0, None
+                else:
+                    row.failures = max(0, row.failures - 1)
+            current = repo.maintainer(person.id or 0)
+            if current is None or current.password_hash != person.password_hash:
+                # Removed or given a new password while the check ran.
                 return SignInResult(None)
-            locked_until = _aware(person.locked_until)
-            if locked_until is not None and locked_until > now:
-                repo.audit(
-                    ANONYMOUS,
-                    "maintainer.sign-in-refused",
-                    None,
-                    {"maintainer": person.name, "locked_until": locked_until.isoformat()},
+            principal = maintainer_principal(current)
+            token = secrets.token_urlsafe(32)
+            repo.end_expired_admin_sessions(now)
+            repo.add_admin_session(
+                AdminSession(
+                    id=hash_secret(token),
+                    maintainer_id=person.id or 0,
+                    created_at=now,
+                    expires_at=now + SESSION_LIFETIME,
                 )
-                return SignInResult(None, locked=True)
-            if not verify_password(password, person.password_hash):
-                person.failed_logins += 1
-                repo.audit(
-                    ANONYMOUS,
-                    "maintainer.sign-in-failed",
-                    None,
-                    {"maintainer": person.name, "failures": person.failed_logins},
-                )
-                if person.failed_logins >= MAX_FAILED_SIGN_INS:
-                    person.locked_until = now + LOCK_OUT_FOR
-                    person.failed_logins = 0
-                    repo.audit(
-                        ANONYMOUS,
-                        "maintainer.lock",
-                        None,
-                        {
-                            "maintainer": person.name,
-                            "locked_until": person.locked_until.isoformat(),
-                        },
-                    )
-                    return SignInResult(None, locked=True)
-                return SignInResult(None)
-            person.failed_logins = 0
-            person.locked_until = None
-            principal = maintainer_principal(person)
-            repo.audit(principal.label, "maintainer.sign-in", None, {"maintainer": person.name})
-            return SignInResult(principal)
-
-    def sign_out(self, principal: Principal) -> None:
-        with transaction(self.engine) as session:
-            Repository(session).audit(
-                principal.label, "maintainer.sign-out", None, {"maintainer": principal.name}
             )
+            repo.audit(principal.label, "maintainer.sign-in", None, {"maintainer": person.name})
+            return SignInResult(principal, session=token)
 
-    def maintainer_session(self, maintainer_id: int) -> Principal | None:
-        """The principal for a signed-in session's maintainer; None once they cannot sign in."""
+    def sign_out(self, token: str) -> None:
+        """End the session at once, on every instance; a copy of its cookie signs no one in."""
+        with transaction(self.engine) as session:
+            repo = Repository(session)
+            person = repo.admin_session_holder(hash_secret(token), utcnow())
+            if repo.end_admin_session(hash_secret(token)) and person is not None:
+                principal = maintainer_principal(person)
+                repo.audit(
+                    principal.label, "maintainer.sign-out", None, {"maintainer": person.name}
+                )
+
+    def maintainer_session(self, token: str) -> Principal | None:
+        """The principal a session token stands for; None once it has ended or expired, or
+        its maintainer can no longer sign in (one indexed read per request)."""
         with transaction(self.engine, write=False) as session:
-            person = Repository(session).maintainer(maintainer_id)
-            if person is None or person.password_hash is None:
-                return None
-            return maintainer_principal(person)
+            person = Repository(session).admin_session_holder(hash_secret(token), utcnow())
+            return None if person is None else maintainer_principal(person)
 
     # admins managing other maintainers ---------------------------------------------------
     def change_role(self, maintainer_id: int, role: str, actor: Principal) -> str:
-        """Make a maintainer a reviewer or an admin; their sessions follow at once. A new
-        reviewer's admin-scoped keys are revoked, since keys carry their own scopes."""
+        """Make a maintainer a reviewer or an admin; their sessions end (they sign in again
+        in their new role). A new reviewer's admin-scoped keys are revoked, since keys carry
+        their own scopes."""
         if role not in MAINTAINER_ROLES:
             raise ValueError(f"the role must be one of {', '.join(MAINTAINER_ROLES)}")
         with transaction(self.engine) as session:
@@ -346,11 +391,13 @@ class AccountService:
                 {"maintainer": person.name, "from": person.role, "to": role},
             )
             person.role = role
+            # Their sessions end: they sign in again and see the pages of their new role.
+            repo.end_admin_sessions_of(maintainer_id)
             return person.name
 
     def set_password(self, maintainer_id: int, password: str, actor: Principal) -> str:
-        """A new password set by an admin (there is no email to reset one by); it also
-        lifts a lock-out."""
+        """A new password set by an admin (there is no email to reset one by); it ends the
+        maintainer's sessions and clears the waits on their email."""
         if len(password) < MIN_PASSWORD_LENGTH:
             raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
         with transaction(self.engine) as session:
@@ -359,30 +406,32 @@ class AccountService:
             if person.email is None:
                 raise Conflict(f"{person.name} has no email address to sign in with.")
             person.password_hash = hash_password(password)
-            person.failed_logins = 0
-            person.locked_until = None
+            repo.forget_sign_in_failures(throttle.account_digest(person.email))
+            # Whoever signed in with the old password (perhaps the reason for the change)
+            # is signed out everywhere.
+            repo.end_admin_sessions_of(maintainer_id)
             repo.audit(actor.label, "maintainer.password", None, {"maintainer": person.name})
             return person.name
 
     def unlock(self, maintainer_id: int, actor: Principal) -> str:
-        """Lift a lock-out after repeated wrong passwords before it ends by itself."""
+        """Clear the waits on a maintainer's email after wrong passwords, from every
+        address, before they end by themselves."""
         with transaction(self.engine) as session:
             repo = Repository(session)
             person = self._other_maintainer(repo, maintainer_id, actor)
-            person.failed_logins = 0
-            person.locked_until = None
+            if person.email is not None:
+                repo.forget_sign_in_failures(throttle.account_digest(person.email))
             repo.audit(actor.label, "maintainer.unlock", None, {"maintainer": person.name})
             return person.name
 
     def remove_access(self, maintainer_id: int, actor: Principal) -> str:
-        """Someone who leaves: no more signing in (their session ends on its next request)
-        and every key revoked. Their name stays on the revisions and audit rows they made."""
+        """Someone who leaves: no more signing in, their sessions ended and every key
+        revoked. Their name stays on the revisions and audit rows they made."""
         with transaction(self.engine) as session:
             repo = Repository(session)
             person = self._other_maintainer(repo, maintainer_id, actor)
             person.password_hash = None
-            person.failed_logins = 0
-            person.locked_until = None
+            repo.end_admin_sessions_of(maintainer_id)
             now = utcnow()
             revoked = []
             for key in repo.maintainer_keys(maintainer_id):
@@ -455,8 +504,9 @@ class AccountService:
         """Every maintainer by name, with how many usable keys they hold."""
         now = utcnow()
         with transaction(self.engine, write=False) as session:
-            rows = Repository(session).maintainers_with_active_keys(now)
-            return [_maintainer_summary(person, count, now) for person, count in rows]
+            repo = Repository(session)
+            rows = repo.maintainers_with_active_keys(now)
+            return [_maintainer_summary(repo, person, count, now) for person, count in rows]
 
     def maintainer_keys(self, maintainer_id: int) -> tuple["MaintainerSummary", list["KeySummary"]]:
         """A maintainer and their keys, newest first; NotFound for an unknown maintainer."""
@@ -467,7 +517,8 @@ class AccountService:
             if person is None:
                 raise NotFound(f"There is no maintainer {maintainer_id}.")
             keys = _key_summaries(repo.maintainer_keys(maintainer_id), now)
-            return _maintainer_summary(person, sum(1 for k in keys if k.active), now), keys
+            active = sum(1 for k in keys if k.active)
+            return _maintainer_summary(repo, person, active, now), keys
 
 
 def _key_summaries(keys: list[ApiKey], now: datetime) -> list["KeySummary"]:
@@ -486,8 +537,12 @@ def _key_summaries(keys: list[ApiKey], now: datetime) -> list["KeySummary"]:
     ]
 
 
-def _maintainer_summary(person: Maintainer, active_keys: int, now: datetime) -> "MaintainerSummary":
-    locked = _aware(person.locked_until)
+def _maintainer_summary(
+    repo: Repository, person: Maintainer, active_keys: int, now: datetime
+) -> "MaintainerSummary":
+    locked = None
+    if person.email is not None:
+        locked = _aware(repo.sign_in_wait_until(throttle.account_digest(person.email), now))
     return MaintainerSummary(
         id=person.id or 0,
         name=person.name,
@@ -519,6 +574,7 @@ class MaintainerSummary:
     email: str | None  # None: a key-only account made by `registry keys create`
     role: str
     created_at: datetime
+    #: Until when some address must wait to try this maintainer's email again.
     locked_until: datetime | None
     active_keys: int
     can_sign_in: bool

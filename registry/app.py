@@ -1,6 +1,7 @@
 """`create_app(settings)`: the composition root, the only place that wires the layers."""
 
 import logging
+import os
 from typing import Any
 
 from litestar import Litestar, Request, Response
@@ -12,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
+from litestar.types import Message, Scope
 
 from catalogue.admin import ADMIN_PAGES, session_config
 from catalogue.admin.quality import QualityPages
@@ -25,6 +27,7 @@ from catalogue.feeds import FeedRoutes
 from catalogue.public import PublicPages
 from catalogue.reuse import ReuseCheckPages
 from catalogue.templating import make_environment
+from registry.api.boundary import CredentialsGuard, NulGuard
 from registry.api.dependencies import provide_principal, provide_search, provide_services
 from registry.api.dumps import DumpController
 from registry.api.entries import EntryController
@@ -48,10 +51,23 @@ SECURITY_HEADERS = {
 }
 
 
-def _security_headers(response: Response[Any]) -> Response[Any]:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+_SECURITY_HEADERS = [
+    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
+]
+
+
+async def _security_headers(message: Message, scope: Scope) -> None:
+    """Adds the security headers a response does not set itself (pages set their own CSP).
+
+    A before-send hook sees every response the app sends, the errors from its exception
+    handlers (404, 405, 400, 413, 500) included, which an after-request hook never sees.
+    """
+    if message["type"] != "http.response.start":
+        return
+    headers = list(message.get("headers") or [])
+    present = {name.lower() for name, _ in headers}
+    headers += [(name, value) for name, value in _SECURITY_HEADERS if name not in present]
+    message["headers"] = headers
 
 
 def create_app(settings: Settings, services: Services | None = None) -> Litestar:
@@ -112,8 +128,12 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
             exclude=["^/api/", "^/health"],
         ),
         # The maintainers' sign-in session: an encrypted cookie, sent to /admin pages only.
-        middleware=[session_config(secret_key(settings)).middleware],
-        after_request=_security_headers,
+        middleware=[
+            NulGuard(),
+            CredentialsGuard(),
+            session_config(secret_key(settings)).middleware,
+        ],
+        before_send=[_security_headers],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"services": services, "search": search, "assets": load_assets()}),
@@ -130,4 +150,10 @@ def create_app(settings: Settings, services: Services | None = None) -> Litestar
     )
 
 
-__all__ = ["create_app"]
+def app_from_environment() -> Litestar:
+    """The app of one worker process of `registry serve --workers N`: settings from the
+    environment, as the command line read them."""
+    return create_app(Settings.from_env(os.environ))
+
+
+__all__ = ["app_from_environment", "create_app"]

@@ -3,6 +3,7 @@
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ from registry.services import VISIBLE_STATES
 from registry.settings import Settings, SettingsError
 from registry.validation import EntryValidator, load_schemas, pointer
 from registry.vocabularies import VocabularySet
-from registry.wiring import Services, build_services
+from registry.wiring import Services, build_services, secret_key
 
 
 class CommandError(Exception):
@@ -39,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the catalogue and the API")
     serve.add_argument("--host", help="address to listen on (REGISTRY_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (REGISTRY_PORT)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes, about one per core (REGISTRY_WORKERS); they share one index",
+    )
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -168,8 +174,27 @@ def _serve(args: argparse.Namespace, settings: Settings, services: Services) -> 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers or settings.workers
+    if not 1 <= workers <= 64:
+        raise CommandError("--workers must be between 1 and 64")
     print(f"Serving the Reuse Registry on http://{host}:{port}/ (API at /api/v1)")
-    uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings, services), host=host, port=port, log_level="info")
+        return 0
+    # Each worker process builds its own app from the environment; they must agree on
+    # the key that signs forms and sessions, so it exists before any of them starts.
+    secret_key(settings)
+    services.close()
+    os.environ["REGISTRY_WORKERS"] = str(workers)
+    print(f"{workers} worker processes share the search index in {settings.effective_index_dir}")
+    uvicorn.run(
+        "registry.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
     return 0
 
 
@@ -217,8 +242,16 @@ def _keys(args: argparse.Namespace, services: Services) -> int:
 def _maintainers(args: argparse.Namespace, services: Services) -> int:
     password = args.password
     if password is None:
-        password = getpass.getpass("Password (at least 12 characters): ")
-        if getpass.getpass("The same password again: ") != password:
+        try:
+            password = getpass.getpass("Password (at least 12 characters): ")
+            again = getpass.getpass("The same password again: ")
+        except EOFError:
+            # No terminal (input piped or closed) and nothing more to read from it.
+            raise CommandError(
+                "no password given: use --password, or run the command in a terminal to be "
+                "asked for it (or pipe it in twice, one line each)"
+            ) from None
+        if again != password:
             raise CommandError("the passwords do not match")
     try:
         account = services.accounts.create_maintainer(

@@ -82,7 +82,7 @@ class Curation:
             repo = Repository(session)
             known = self.entries.vocabulary_set(repo)
             items = []
-            for entry in repo.review_queue(QUEUE_LIMIT):
+            for entry, submitted_at in repo.review_queue(QUEUE_LIMIT):
                 proposal = entry.pending_state == "submitted" and entry.pending_revision is not None
                 document = entry.document
                 if proposal:
@@ -97,7 +97,7 @@ class Curation:
                         name=name if isinstance(name, str) else entry.name,
                         proposal=proposal,
                         supplier=supplier.name if supplier else None,
-                        submitted_at=_aware(entry.updated_at),
+                        submitted_at=_aware(submitted_at),
                         warnings=[w.as_dict() for w in report.issues],
                     )
                 )

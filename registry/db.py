@@ -46,6 +46,12 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+#: Where a transaction's change-feed rows wait until it commits (`Repository.append_change`).
+PENDING_CHANGES = "pending_changes"
+#: The PostgreSQL advisory lock under which change numbers are taken and committed.
+CHANGE_NUMBER_LOCK = 0x5245_4753  # "REGS"
+
+
 @contextmanager
 def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """A session whose work is committed together, or not at all."""
@@ -53,10 +59,29 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.connection(execution_options={"write": write})
         try:
             yield session
+            _number_changes(session)
             session.commit()
         except BaseException:
+            session.info.pop(PENDING_CHANGES, None)
             session.rollback()
             raise
+
+
+def _number_changes(session: Session) -> None:
+    """Insert the transaction's change-feed rows last, just before it commits.
+
+    Followers of the feed advance over contiguous numbers only. On PostgreSQL a number
+    taken early by a long transaction (a bulk import) would become visible long after
+    later ones, and hold every index back until then. So numbers are taken at commit, one
+    transaction at a time (a transaction-scoped advisory lock, released by the commit):
+    they become visible in the order they were taken. SQLite writers are serial anyway."""
+    pending = session.info.pop(PENDING_CHANGES, None)
+    if not pending:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_NUMBER_LOCK})
+    session.add_all(pending)
+    session.flush()
 
 
 def alembic_config(engine: Engine) -> Config:

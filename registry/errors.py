@@ -9,9 +9,10 @@ RegistryError
  ├── PreconditionRequired  If-Match is missing on an update
  ├── Unauthenticated       no credentials, or wrong ones
  ├── Forbidden             credentials fine, permission missing
- └── BadRequest            the request cannot be understood (malformed body, bad parameter)
-      ├── PayloadTooLarge
-      └── UnsupportedMediaType
+ ├── BadRequest            the request cannot be understood (malformed body, bad parameter)
+ │    ├── PayloadTooLarge
+ │    └── UnsupportedMediaType
+ └── Unavailable           not able to answer yet (the search index is being built)
 """
 
 from collections.abc import Sequence
@@ -104,3 +105,11 @@ class PayloadTooLarge(BadRequest):
 
 class UnsupportedMediaType(BadRequest):
     title = "Unsupported media type"
+
+
+class Unavailable(RegistryError):
+    title = "Temporarily unavailable"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -13,6 +13,10 @@ On PostgreSQL a sequence number can become visible out of order (a transaction t
 its number earlier commits later). So the mark only advances over a contiguous run of
 numbers; entries after a gap are applied anyway (applying is idempotent), and a gap that
 stays open longer than GAP_TIMEOUT (a rolled-back transaction's number) is given up on.
+
+Several processes of one host share one index folder (`registry serve --workers N`): only
+the holder of the folder's `IndexLease` rebuilds and applies the feed; the others follow
+the synonym groups, read the index, and take the lease over if its holder dies.
 """
 
 import logging
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from registry.db import transaction
+from registry.index_lease import IndexLease
 from registry.models import Entry
 from registry.repository import Repository
 from registry.search import IndexedEntry, SearchIndex
@@ -113,11 +118,15 @@ class IndexFeeder:
         index: SearchIndex,
         clock: Callable[[], float] = time.monotonic,
         synonyms: SynonymFollower | None = None,
+        lease: IndexLease | None = None,
     ) -> None:
+        """`lease`: shared with the host's other processes; without one this feeder is the
+        index's only writer."""
         self.engine = engine
         self.index = index
         self.clock = clock
         self.synonyms = synonyms
+        self.lease = lease
         self._lock = threading.Lock()
         self._gap_seen: dict[int, float] = {}
         #: Numbers above the mark already applied (behind an open gap): not applied again.
@@ -137,8 +146,9 @@ class IndexFeeder:
 
     def catch_up(self, *, timeout: float = -1) -> int:
         """Apply every change after the mark; the number of entries touched. With a
-        `timeout` (seconds) it gives up when another thread holds the index that long."""
-        if not self._lock.acquire(timeout=timeout):
+        `timeout` (seconds) it gives up when another thread holds the index that long.
+        A process that does not hold the lease applies nothing."""
+        if not self.writes or not self._lock.acquire(timeout=timeout):
             return 0
         try:
             touched = 0
@@ -195,8 +205,14 @@ class IndexFeeder:
     ) -> tuple[list[IndexedEntry], list[str]]:
         upserts: list[IndexedEntry] = []
         deletes: list[str] = []
-        for entry_id in ids:
-            entry = repo.entry(entry_id)
+        wanted = list(ids)
+        # One statement per 500 ids rather than one per id: a bulk import's thousands of
+        # changes are read in a few round trips.
+        stored: dict[str, Entry] = {}
+        for start in range(0, len(wanted), 500):
+            stored.update(repo.entries_by_id(wanted[start : start + 500]))
+        for entry_id in wanted:
+            entry = stored.get(entry_id)
             if entry is not None and entry.state in VISIBLE_STATES:
                 upserts.append(indexed(entry, standard_names))
             else:
@@ -227,14 +243,42 @@ class IndexFeeder:
 
         return walk_published(self.engine, convert, batch=500)
 
+    @property
+    def writes(self) -> bool:
+        """Whether this process applies the feed (it holds the lease, or there is none)."""
+        return self.lease is None or self.lease.held
+
+    def lead(self) -> bool:
+        """Take the lease when it is free; whether this process now writes to the index."""
+        return self.lease is None or self.lease.try_acquire()
+
     def ensure_fresh(self, recreated: bool) -> str:
-        """Bring the index up to date at start-up: rebuild when it was recreated or is
-        ahead of this database (it belongs to another one), else catch up."""
+        """Bring the index up to date at start-up: rebuild when it was recreated, is
+        incomplete (a rebuild never finished) or is ahead of this database (it belongs to
+        another one), else catch up. Only the lease holder does; others just read."""
+        if not self.lead():
+            return "read by this process; another process of this host feeds it"
         with transaction(self.engine, write=False) as session:
             last = Repository(session).last_change()
-        if recreated or self.index.high_water() > last:
+        if recreated or not self.index.ready() or self.index.high_water() > last:
             return f"rebuilt ({self.rebuild()} entries)"
         return f"caught up ({self.catch_up()} entries changed)"
+
+    def wait_for_feed(self, timeout: float) -> bool:
+        """Wait, at most `timeout` seconds, until the index holds every change committed
+        now (the lease holder applies it; a reader only watches): a client that wrote
+        through this process then sees its write. Whether the index got there."""
+        if self.writes:
+            self.catch_up(timeout=timeout)
+            return True
+        with transaction(self.engine, write=False) as session:
+            last = Repository(session).last_change()
+        deadline = self.clock() + timeout
+        while self.index.high_water() < last:
+            if self.clock() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     # following ----------------------------------------------------------------------
     def start(self, interval: float = 0.25) -> None:
@@ -246,15 +290,27 @@ class IndexFeeder:
         def follow() -> None:
             while not self._stop.wait(interval):
                 try:
-                    self.poll()
+                    if self.writes:
+                        self.poll()
+                        continue
+                    self.sync_synonyms()
+                    if self.lead():
+                        # The holder died (or stopped): this process feeds the index now.
+                        log.info("Took over feeding the search index: %s", self._take_over())
                 except Exception:
                     log.exception("Applying the change feed failed; will retry")
 
         self._thread = threading.Thread(target=follow, name="index-feeder", daemon=True)
         self._thread.start()
 
+    def _take_over(self) -> str:
+        # The previous holder may have died in a rebuild: ensure_fresh sees it unfinished.
+        return self.ensure_fresh(recreated=False)
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        if self.lease is not None:
+            self.lease.release()

@@ -31,11 +31,46 @@ class Maintainer(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254, unique=True)
     role: str = Field(max_length=20)  # reviewer | admin
     password_hash: str | None = Field(default=None, max_length=200)
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AdminSession(SQLModel, table=True):
+    """A maintainer's signed-in session on the admin pages.
+
+    The cookie carries a random token; only its SHA-256 is stored, so a copy of this table
+    signs no one in. Deleting the row ends the session on every instance at once.
+    """
+
+    __tablename__ = "admin_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 hex of the cookie's token
+    maintainer_id: int = Field(foreign_key="maintainer.id", index=True)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted for one subject: a client address, or an email typed from an
+    address. Past a few failures each further attempt waits for a window that doubles.
+
+    Subjects and emails are stored as SHA-256 digests: the table names no one.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    subject: str = Field(primary_key=True, max_length=64)
+    #: The digest of the email typed, so an admin can clear an account's rows; "" for an
+    #: address's own row.
+    account: str = Field(default="", max_length=64, index=True)
+    failures: int = 0
+    blocked_until: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    last_failure_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
 
 
 class ApiKey(SQLModel, table=True):

@@ -5,12 +5,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, inspect, or_, true
+from sqlalchemy import and_, case, delete, func, inspect, or_, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from registry.db import PENDING_CHANGES
 from registry.models import (
+    AdminSession,
     ApiKey,
     AuditEvent,
     Change,
@@ -20,6 +23,7 @@ from registry.models import (
     Maintainer,
     ReuseDecision,
     Revision,
+    SignInThrottle,
     Supplier,
     SynonymGroup,
     SynonymVersion,
@@ -175,11 +179,14 @@ class Repository:
             last = rows[-1].id
 
     def recent(self, states: Sequence[str], newest_by: str, limit: int) -> list[Entry]:
-        """The entries most recently published (`published_at`) or updated (`updated_at`)."""
+        """The entries most recently published for the first time (`published_at`), or
+        most recently changed since then (`updated_at` later than `published_at`)."""
         column = col(Entry.published_at) if newest_by == "published" else col(Entry.updated_at)
+        changed = col(Entry.updated_at) > col(Entry.published_at)
         statement = (
             select(Entry)
             .where(col(Entry.state).in_(list(states)), column.is_not(None))
+            .where(changed if newest_by == "updated" else column.is_not(None))
             .order_by(column.desc(), col(Entry.id))
             .limit(limit)
         )
@@ -218,7 +225,9 @@ class Repository:
 
     # change feed and audit ----------------------------------------------------------
     def append_change(self, entry_id: str, revision: int, state: str) -> None:
-        self.session.add(
+        """A change-feed row, numbered when the transaction commits (`db.transaction`)."""
+        pending = self.session.info.setdefault(PENDING_CHANGES, [])
+        pending.append(
             Change(entry_id=entry_id, revision=revision, state=state, created_at=utcnow())
         )
 
@@ -367,16 +376,105 @@ class Repository:
             statement = statement.with_for_update()
         return self.session.exec(statement).first()
 
-    def review_queue(self, limit: int) -> list[Entry]:
-        """Submitted entries and entries with a submitted proposal, longest waiting first
-        (while an entry waits, its last step is the submission)."""
+    def add_admin_session(self, row: AdminSession) -> None:
+        self.session.add(row)
+
+    def admin_session_holder(self, session_id: str, now: datetime) -> Maintainer | None:
+        """The maintainer whose unexpired session this is, if they may still sign in."""
+        return self.session.exec(
+            select(Maintainer)
+            .join(AdminSession, col(AdminSession.maintainer_id) == col(Maintainer.id))
+            .where(
+                AdminSession.id == session_id,
+                col(AdminSession.expires_at) > now,
+                col(Maintainer.password_hash).is_not(None),
+            )
+        ).first()
+
+    def end_admin_session(self, session_id: str) -> int:
+        result = self.session.execute(
+            delete(AdminSession).where(col(AdminSession.id) == session_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def end_admin_sessions_of(self, maintainer_id: int) -> int:
+        result = self.session.execute(
+            delete(AdminSession).where(col(AdminSession.maintainer_id) == maintainer_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def end_expired_admin_sessions(self, now: datetime) -> None:
+        self.session.execute(delete(AdminSession).where(col(AdminSession.expires_at) <= now))
+
+    def sign_in_throttles(
+        self, keys: Sequence[tuple[str, str]], now: datetime
+    ) -> dict[str, SignInThrottle]:
+        """The throttle rows for (subject, account) pairs, created when missing and locked
+        for this transaction (in key order, so two attempts never deadlock)."""
+        for key, account in sorted(keys):
+            values = {"subject": key, "account": account, "failures": 0, "last_failure_at": now}
+            if self.session.get_bind().dialect.name == "postgresql":
+                pg = postgresql_insert(SignInThrottle).values(**values)
+                self.session.execute(pg.on_conflict_do_nothing(index_elements=["subject"]))
+            else:
+                lite = sqlite_insert(SignInThrottle).values(**values)
+                self.session.execute(lite.on_conflict_do_nothing(index_elements=["subject"]))
+        rows = self.session.exec(
+            select(SignInThrottle)
+            .where(col(SignInThrottle.subject).in_([key for key, _ in keys]))
+            .order_by(col(SignInThrottle.subject))
+            .with_for_update()
+        ).all()
+        return {row.subject: row for row in rows}
+
+    def forget_sign_in_failures(self, account: str) -> None:
+        """Clear every count tied to an email (an admin lifting a wait)."""
+        self.session.execute(delete(SignInThrottle).where(col(SignInThrottle.account) == account))
+
+    def forget_old_sign_in_failures(self, before: datetime, now: datetime) -> None:
+        """Rows quiet since `before` and not waiting: they would count from nothing anyway."""
+        self.session.execute(
+            delete(SignInThrottle).where(
+                col(SignInThrottle.last_failure_at) < before,
+                or_(
+                    col(SignInThrottle.blocked_until).is_(None),
+                    col(SignInThrottle.blocked_until) < now,
+                ),
+            )
+        )
+
+    def sign_in_wait_until(self, account: str, now: datetime) -> datetime | None:
+        """The latest time any address must wait until before trying this email again."""
+        return self.session.exec(
+            select(func.max(SignInThrottle.blocked_until)).where(
+                SignInThrottle.account == account, col(SignInThrottle.blocked_until) > now
+            )
+        ).one()
+
+    def review_queue(self, limit: int) -> list[tuple[Entry, datetime]]:
+        """Submitted entries and entries with a submitted proposal, each with when it was
+        submitted, longest waiting first. A new entry's last step is its submission; a
+        proposal's steps leave the entry's times alone, so its submission is its pending
+        revision."""
+        pending = aliased(Revision)
+        submitted_at = case(
+            (col(Entry.pending_state) == "submitted", pending.created_at),
+            else_=col(Entry.updated_at),
+        )
         statement = (
-            select(Entry)
+            select(Entry, submitted_at)
+            .outerjoin(
+                pending,
+                and_(
+                    col(pending.entry_id) == col(Entry.id),
+                    col(pending.number) == col(Entry.pending_revision),
+                ),
+            )
             .where(or_(col(Entry.state) == "submitted", col(Entry.pending_state) == "submitted"))
-            .order_by(col(Entry.updated_at), col(Entry.id))
+            .order_by(submitted_at, col(Entry.id))
             .limit(limit)
         )
-        return list(self.session.exec(statement).all())
+        return [(entry, when) for entry, when in self.session.exec(statement).all()]
 
     def count_review_queue(self) -> int:
         statement = select(func.count()).where(

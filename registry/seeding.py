@@ -216,6 +216,7 @@ class Seeder:
                     result.updated += 1
                 else:
                     result.unchanged += 1
+        self.entries.vocabularies.clear()
         return result
 
     def export(self) -> dict[str, Any]:

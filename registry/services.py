@@ -7,17 +7,17 @@ half-written.
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from registry import permissions
 from registry.auth import Principal, PrincipalKind, Scope, require_principal
 from registry.db import transaction
 from registry.errors import (
     Conflict,
-    Forbidden,
     InvalidEntry,
     Issue,
     Moved,
@@ -33,6 +33,7 @@ from registry.search import SearchIndex, Similar
 from registry.validation import EntryValidator, Report
 from registry.views import EntryView, Page, PendingView, RevisionView, iso
 from registry.vocabularies import ALL_VOCABULARIES, Term, Vocabulary, VocabularySet
+from registry.vocabulary_cache import VocabularyCache
 from registry.workflow import (
     EDITABLE_IN_PLACE,
     PROPOSAL_ACTIONS,
@@ -55,12 +56,20 @@ def entry_etag(entry: Entry) -> str:
     return f'"{entry.id}-{entry.head_revision}"'
 
 
+def id_taken(entry_id: str) -> Conflict:
+    """The one answer to creating an id that is in use, whoever holds it and in whatever
+    state: it must not tell a supplier that another supplier's unpublished draft exists
+    (a GET of that draft is a 404 for them, so the two answers must say no more)."""
+    return Conflict(f"The id '{entry_id}' is not available; choose another id.")
+
+
 class EntryService:
     def __init__(self, engine: Engine, validator: EntryValidator) -> None:
         self.engine = engine
         self.validator = validator
         #: Set when this process has a search index: submissions then list similar entries.
         self.search: SearchIndex | None = None
+        self.vocabularies = VocabularyCache()
 
     def similar_to(self, document: dict[str, Any], exclude: str | None = None) -> list[Similar]:
         """Published entries whose name, aliases or summary closely match the document."""
@@ -109,7 +118,16 @@ class EntryService:
         return list(ALL_VOCABULARIES)
 
     def vocabulary(self, name: str) -> Vocabulary:
-        """A controlled vocabulary; `standards` lists the published standard entries."""
+        """A controlled vocabulary; `standards` lists the published standard entries.
+
+        Pages read several on every view, so they are cached for as long as the search
+        index has applied no change (with no index, every call reads the database)."""
+        if self.search is None:
+            return self._read_vocabulary(name)
+        mark = self.search.high_water()
+        return self.vocabularies.get(name, mark, lambda: self._read_vocabulary(name))
+
+    def _read_vocabulary(self, name: str) -> Vocabulary:
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
             if name == "standards":
@@ -224,16 +242,16 @@ class EntryService:
     ) -> EntryView:
         """A new draft; with `publish`, a maintainer's entry published at once (as their
         edits to published entries are), which needs the review scope."""
-        actor = require_principal(principal)
-        if publish:
+        if publish:  # the admin pages' "add an entry"
+            actor = require_principal(principal)
             actor.require(Scope.REVIEW)
-        elif not (actor.has(Scope.SUBMIT) or actor.has(Scope.REVIEW)):
-            actor.require(Scope.SUBMIT)
+        else:
+            actor = permissions.check("create", principal)
         with transaction(self.engine) as session:
             repo = Repository(session)
             report = self._check(repo, document)
             if repo.entry(document["id"]) is not None:
-                raise Conflict(f"An entry with the id '{document['id']}' already exists.")
+                raise id_taken(document["id"])
             now = utcnow()
             entry = Entry(
                 id=document["id"],
@@ -248,10 +266,10 @@ class EntryService:
             try:
                 session.flush()
             except IntegrityError:  # another request created the same id just now
-                raise Conflict(f"An entry with the id '{document['id']}' already exists.") from None
+                raise id_taken(document["id"]) from None
             if publish:
                 entry.published_revision = entry.head_revision + 1
-            record_step(repo, entry, document, "create", actor, reason)
+            record_step(repo, entry, document, "create", actor, reason, now=now)
             view = self._view(repo, entry, actor, report.warnings)
         return self._with_similar(view)
 
@@ -332,13 +350,7 @@ class EntryService:
         with transaction(self.engine) as session:
             repo = Repository(session)
             entry = self._readable(repo, entry_id, actor, for_update=True)
-            actor.require(rule.scope)
-            if (
-                rule.scope is Scope.SUBMIT
-                and not _owns(entry, actor)
-                and not actor.has(Scope.REVIEW)
-            ):
-                raise Forbidden("Only the supplier that owns this entry can submit it.")
+            permissions.check(permissions.FOR_ACTION[action], actor, owns=_owns(entry, actor))
             if rule.reason_required and not reason.strip():
                 raise InvalidEntry(
                     [Issue("/reason", f"Say why: '{action.value}' needs a reason.")],
@@ -376,8 +388,7 @@ class EntryService:
         """Merge a duplicate into another entry: the duplicate is retired with its history
         kept, and its id redirects to the surviving entry from then on. With `if_match`,
         only if the duplicate is still the version the maintainer decided on."""
-        actor = require_principal(principal)
-        actor.require(Scope.REVIEW)
+        actor = permissions.check("merge", principal, owns=False)
         if not reason.strip():
             raise InvalidEntry(
                 [Issue("/reason", "Say why: a merge needs a reason.")],
@@ -434,9 +445,10 @@ class EntryService:
         entry.state = new_state.value
         if new_state in VISIBLE:
             entry.published_revision = entry.head_revision + 1
+        now = utcnow()
         if action is Action.APPROVE and entry.published_at is None:
-            entry.published_at = utcnow()
-        record_step(repo, entry, document, action.value, actor, reason)
+            entry.published_at = now
+        record_step(repo, entry, document, action.value, actor, reason, now=now)
 
     def _act_on_proposal(
         self, repo: Repository, entry: Entry, action: Action, actor: Principal, reason: str
@@ -488,11 +500,7 @@ class EntryService:
 
     def _writable(self, repo: Repository, entry_id: str, actor: Principal) -> Entry:
         entry = self._readable(repo, entry_id, actor, for_update=True)
-        if actor.has(Scope.REVIEW):
-            return entry
-        actor.require(Scope.SUBMIT)
-        if not _owns(entry, actor):
-            raise Forbidden("This entry belongs to another supplier; you can only change your own.")
+        permissions.check("update", actor, owns=_owns(entry, actor))
         return entry
 
     def _view(
@@ -592,9 +600,14 @@ def record_step(
     actor: Principal,
     reason: str,
     proposal: State | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Append the revision, the change-feed row and the audit row for one step."""
-    now = utcnow()
+    """Append the revision, the change-feed row and the audit row for one step.
+
+    `now`: the step's time when the caller already stamped the entry with it (a first
+    publication), so "updated after publication" means a later change, not microseconds.
+    """
+    now = now or utcnow()
     entry.head_revision += 1
     if proposal is None:  # a proposal's steps change nothing the public sees
         entry.updated_at = now
@@ -670,7 +683,7 @@ def publish_document(
         if supplier_id is not None:
             entry.supplier_id = supplier_id
     entry.published_revision = entry.head_revision + 1
-    record_step(repo, entry, document, action, actor, reason)
+    record_step(repo, entry, document, action, actor, reason, now=now)
     return outcome
 
 
@@ -738,13 +751,9 @@ def _owns(entry: Entry, principal: Principal | None) -> bool:
 
 
 def _sees_private(entry: Entry, principal: Principal | None) -> bool:
-    if principal is None:
-        return False
-    return (
-        principal.has(Scope.REVIEW)
-        or principal.kind is PrincipalKind.OPERATOR
-        or _owns(entry, principal)
-    )
+    if principal is not None and principal.kind is PrincipalKind.OPERATOR:
+        return True
+    return permissions.allows("read-unpublished", principal, owns=_owns(entry, principal))
 
 
 def _public_revision(revision: Revision) -> bool:
@@ -759,7 +768,12 @@ def _actions_for(entry: Entry, principal: Principal | None) -> list[str]:
         candidates += [a for a in allowed_actions(State(entry.state)) if a not in PROPOSAL_ACTIONS]
     else:
         candidates = allowed_actions(State(entry.state))
-    return [a.value for a in candidates if principal.has(RULES[a].scope)]
+    owns = _owns(entry, principal)
+    return [
+        a.value
+        for a in candidates
+        if permissions.allows(permissions.FOR_ACTION[a], principal, owns=owns)
+    ]
 
 
 def _check_precondition(entry: Entry, if_match: Sequence[str] | None, *, required: bool) -> None:

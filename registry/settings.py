@@ -23,6 +23,12 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
     ),
     ("REGISTRY_HOST", "127.0.0.1", "Address `registry serve` listens on."),
     ("REGISTRY_PORT", "8000", "Port `registry serve` listens on."),
+    (
+        "REGISTRY_WORKERS",
+        "1",
+        "Worker processes of `registry serve` (about one per core); they share one search "
+        "index, which one of them feeds.",
+    ),
     ("REGISTRY_SEED_DIR", "./seed", "Folder of seed entries and vocabularies."),
     ("REGISTRY_MAX_BODY_BYTES", "1048576", "Largest request body accepted; larger ones get 413."),
     ("REGISTRY_DEBUG", "false", "Show tracebacks in 500 responses (never in production)."),
@@ -55,6 +61,7 @@ class Settings:
     database_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
     seed_dir: Path = PROJECT_ROOT / "seed"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     max_body_bytes: int = 1024 * 1024
@@ -88,6 +95,7 @@ class Settings:
             database_url=env.get("REGISTRY_DATABASE_URL", ""),
             host=env.get("REGISTRY_HOST", "127.0.0.1"),
             port=_integer(env, "REGISTRY_PORT", 8000, low=1, high=65535),
+            workers=_integer(env, "REGISTRY_WORKERS", 1, low=1, high=64),
             seed_dir=Path(env.get("REGISTRY_SEED_DIR", str(PROJECT_ROOT / "seed"))),
             max_body_bytes=_integer(env, "REGISTRY_MAX_BODY_BYTES", 1024 * 1024, low=1024),
             debug=_boolean(env, "REGISTRY_DEBUG"),

@@ -17,6 +17,7 @@ from referencing import Registry, Resource
 from registry.documents import type_name
 from registry.errors import Issue
 from registry.licences import NO_ASSERTION, analyse
+from registry.text import describe, text_faults
 from registry.vocabularies import VocabularySet, standards_in
 
 ENTRY_SCHEMA_FILE = "entry.schema.json"
@@ -78,7 +79,16 @@ class EntryValidator:
         if not isinstance(document, dict):
             kind = type(document).__name__ if document is not None else "nothing"
             return Report([Issue("", f"An entry must be a JSON object, not {kind}.")])
-        issues = [i for e in self._validator.iter_errors(document) for i in _schema_issues(e)]
+        text = [Issue(pointer(path), _text_message(char)) for path, char in text_faults(document)]
+        faulty = {i.path for i in text}
+        issues = [
+            i
+            for e in self._validator.iter_errors(document)
+            for i in _schema_issues(e)
+            # The text rule's message names the character; the pattern's would not.
+            if not (e.validator == "pattern" and i.path in faulty)
+        ]
+        issues.extend(text)
         issues.extend(_rule_issues(document, vocabularies))
         issues.sort(key=lambda i: (i.severity != "error", i.path))
         return Report(_unique(issues))
@@ -96,6 +106,14 @@ class EntryValidator:
                     0, Issue("/id", f"The id '{entry_id}' is used by more than one entry.")
                 )
         return reports
+
+
+def _text_message(char: str) -> str:
+    if char == "\t":
+        return "Must be a single line of plain text; remove the tab (U+0009)."
+    if char in "\n\r\u2028\u2029":
+        return f"Must be a single line of plain text; remove the line break ({describe(char)})."
+    return f"Contains {describe(char)}, an invisible control or formatting character; remove it."
 
 
 def _text_id(document: Any) -> str | None:

@@ -12,7 +12,7 @@ groups apply; the first change stores them, then applies itself.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,11 +86,15 @@ class SynonymGroups:
 
 
 class VocabularyAdmin:
-    def __init__(self, engine: Engine, synonyms_file: Path) -> None:
+    def __init__(
+        self, engine: Engine, synonyms_file: Path, changed: Callable[[], None] = lambda: None
+    ) -> None:
         """`synonyms_file`: the seed file with the spelling pairs, and the groups that
-        apply while none are stored."""
+        apply while none are stored. `changed` is called after a term is stored, added or
+        removed (this process's cached vocabularies are dropped)."""
         self.engine = engine
         self.synonyms_file = synonyms_file
+        self.changed = changed
 
     def default_groups(self) -> Groups:
         return Synonyms.load(self.synonyms_file).groups
@@ -145,6 +149,7 @@ class VocabularyAdmin:
                 None,
                 {"vocabulary": name, **term.as_dict()},
             )
+        self.changed()
         return term
 
     def update_term(
@@ -180,6 +185,7 @@ class VocabularyAdmin:
                     "after": {"label": term.label, "description": term.description},
                 },
             )
+        self.changed()
         return term
 
     def remove_term(self, name: str, term_id: str, actor: Principal) -> Term:
@@ -204,6 +210,7 @@ class VocabularyAdmin:
                 None,
                 {"vocabulary": name, **term.as_dict()},
             )
+        self.changed()
         return term
 
     # synonym groups -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Builds the services from settings: shared by the app factory and the command line."""
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass, replace
@@ -8,8 +9,11 @@ from sqlalchemy import Engine
 
 from registry.accounts import AccountService
 from registry.db import make_engine, transaction
+from registry.errors import Unavailable
 from registry.importing import ImportService
+from registry.index_lease import IndexLease, opening
 from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
+from registry.quality_report import QualityService
 from registry.repository import Repository
 from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
 from registry.seeding import Seeder
@@ -17,6 +21,9 @@ from registry.services import EntryService
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
 from registry.vocabulary_admin import VocabularyAdmin
+
+#: Seconds a client is asked to wait when the index is being rebuilt.
+RETRY_AFTER = 5
 
 
 @dataclass(frozen=True)
@@ -29,9 +36,14 @@ class Search:
 
     def query(self, query: SearchQuery) -> SearchResult:
         """Search, after applying any changes not yet in the index: a client sees its own
-        writes at once; other instances' writes arrive within one poll anyway."""
-        # Wait briefly at most behind the background thread, which applies the same changes.
-        self.feeder.catch_up(timeout=0.5)
+        writes at once; other instances' writes arrive within one poll anyway. While the
+        index is being rebuilt from scratch it would miss entries: 503, try again soon."""
+        if not self.index.ready():
+            raise Unavailable(
+                "The search index is being built; try again in a few seconds.", RETRY_AFTER
+            )
+        # Wait briefly at most behind the process that applies the changes.
+        self.feeder.wait_for_feed(timeout=0.5)
         return self.index.search(query)
 
     def close(self) -> None:
@@ -49,6 +61,7 @@ class Services:
     seeder: Seeder
     imports: ImportService
     vocabularies: VocabularyAdmin
+    quality: QualityService
 
     def open_search(self) -> Search:
         """Open (or create) the index under the settings' index folder; the entry service
@@ -62,7 +75,10 @@ class Services:
             repo = Repository(session)
             stored = read_synonyms(repo, lambda: file.groups) if repo.has_synonym_tables() else None
         groups = stored.groups if stored is not None else file.groups
-        index = WhooshIndex(self.settings.effective_index_dir, replace(file, groups=groups))
+        folder = self.settings.effective_index_dir
+        # The host's worker processes share the folder: one at a time may (re)create it.
+        with opening(folder):
+            index = WhooshIndex(folder, replace(file, groups=groups), check_interval=0.05)
         follower = (
             SynonymFollower(
                 self.engine, index.set_synonym_groups, lambda: file.groups, stored.version
@@ -71,7 +87,8 @@ class Services:
             else None
         )
         self.entries.search = index
-        return Search(index, IndexFeeder(self.engine, index, synonyms=follower), index.recreated)
+        feeder = IndexFeeder(self.engine, index, synonyms=follower, lease=IndexLease(folder))
+        return Search(index, feeder, index.recreated)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -85,10 +102,18 @@ def secret_key(settings: Settings) -> str:
     path = settings.data_dir / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole under another name, then linked into place: worker processes
+        # starting together never read a half-written key, and the first link wins.
+        temporary = path.with_name(f".secret.key.{os.getpid()}.{secrets.token_hex(4)}")
         # Created readable by the owner only from the start, never briefly world-readable.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(secrets.token_urlsafe(48))
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink()
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -104,5 +129,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         accounts=AccountService(engine),
         seeder=Seeder(engine, validator, entries),
         imports=ImportService(engine, validator, entries),
-        vocabularies=VocabularyAdmin(engine, settings.synonyms_file),
+        vocabularies=VocabularyAdmin(
+            engine, settings.synonyms_file, changed=entries.vocabularies.clear
+        ),
+        quality=QualityService(engine, entries),
     )

@@ -12,7 +12,6 @@ published version stays visible.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from registry.auth import Scope
 from registry.errors import TransitionNotAllowed
 
 
@@ -37,18 +36,17 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    scope: Scope
     reason_required: bool
 
 
-#: Who may take each action, and whether they must say why.
+#: Whether each action needs a reason (who may take it: registry.permissions).
 RULES: dict[Action, Rule] = {
-    Action.SUBMIT: Rule(Scope.SUBMIT, reason_required=False),
-    Action.APPROVE: Rule(Scope.REVIEW, reason_required=False),
-    Action.REQUEST_CHANGES: Rule(Scope.REVIEW, reason_required=True),
-    Action.REJECT: Rule(Scope.REVIEW, reason_required=True),
-    Action.DEPRECATE: Rule(Scope.REVIEW, reason_required=True),
-    Action.RETIRE: Rule(Scope.REVIEW, reason_required=True),
+    Action.SUBMIT: Rule(reason_required=False),
+    Action.APPROVE: Rule(reason_required=False),
+    Action.REQUEST_CHANGES: Rule(reason_required=True),
+    Action.REJECT: Rule(reason_required=True),
+    Action.DEPRECATE: Rule(reason_required=True),
+    Action.RETIRE: Rule(reason_required=True),
 }
 
 TRANSITIONS: dict[tuple[State, Action], State] = {

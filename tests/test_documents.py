@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from registry.documents import (
+    MAX_DEPTH,
     DocumentError,
     dump_json,
     dump_yaml,
@@ -29,6 +30,43 @@ def test_yaml_timestamp_stays_a_string() -> None:
 
 def test_yaml_other_scalars_are_still_typed() -> None:
     assert parse_yaml("n: 3\nb: true\nx: null") == {"n": 3, "b": True, "x": None}
+
+
+DEEP = 1000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a: " + "[" * DEEP + "]" * DEEP, id="flow-sequences"),
+        pytest.param("a: " + "{a: " * DEEP + "1" + "}" * DEEP, id="flow-mappings"),
+        pytest.param("".join("  " * i + "a:\n" for i in range(DEEP)), id="block-mappings"),
+        pytest.param("- " * DEEP + "x", id="block-sequences"),
+        pytest.param("a: " + "[\n" * DEEP, id="unclosed"),
+    ],
+)
+def test_yaml_nested_beyond_the_bound_is_refused_before_it_is_read(text: str) -> None:
+    with pytest.raises(DocumentError, match=f"nested more than {MAX_DEPTH} levels deep"):
+        parse_yaml(text, "body")
+
+
+def _nested_lists(levels: int) -> Any:
+    value: Any = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_yaml_nested_to_the_bound_is_read() -> None:
+    inner = MAX_DEPTH - 1  # the mapping is the first level
+    text = "a: " + "[" * inner + "]" * inner
+
+    assert parse_yaml(text) == {"a": _nested_lists(inner)}
+
+
+def test_json_nested_beyond_the_bound_is_refused() -> None:
+    with pytest.raises(DocumentError, match=f"nested more than {MAX_DEPTH} levels deep"):
+        parse_json("[" * 100 + "]" * 100)
 
 
 @pytest.mark.parametrize(

@@ -93,3 +93,28 @@ def test_instances_share_published_entries_through_the_feed(
         with instance(postgres_url, tmp_path / "late") as late:
             assert call(late, "GET", "/api/v1/search?q=axolotl")["total"] == 1
             assert call(late, "GET", "/api/v1/search?q=narwhal")["total"] == 1
+
+
+def test_change_numbers_are_taken_at_commit_so_a_long_import_holds_no_one_back(
+    postgres_url: str,
+) -> None:
+    """A long transaction (a bulk import) does not take its change number when it writes
+    but when it commits: a write committed meanwhile gets the lower number, so followers of
+    the feed, which advance over contiguous numbers only, never wait on a gap."""
+    from registry.db import transaction
+    from registry.repository import Repository
+
+    engine = _empty_postgres(postgres_url)
+    try:
+        with transaction(engine) as long_import:
+            Repository(long_import).append_change("imported-early", 1, "published")
+            long_import.flush()
+            # Meanwhile a short transaction commits.
+            with transaction(engine) as short:
+                Repository(short).append_change("written-meanwhile", 1, "published")
+        with transaction(engine, write=False) as session:
+            changes = Repository(session).changes_after(0)
+        assert [c.entry_id for c in changes] == ["written-meanwhile", "imported-early"]
+        assert [c.seq for c in changes] == [1, 2]
+    finally:
+        engine.dispose()

@@ -63,6 +63,9 @@ def test_readme_examples_run_as_written(served: tuple[int, dict[str, str]], tmp_
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"state":"published"' in result.stdout
     assert '"action":"propose"' in result.stdout
+    # The example's change is seen by everyone: no proposal is left waiting.
+    entry = get_json(f"http://127.0.0.1:{port}/api/v1/entries/example-appointments")
+    assert entry["document"]["status"] == "live"
 
 
 def test_readme_error_example_names_every_fault(served: tuple[int, dict[str, str]]) -> None:

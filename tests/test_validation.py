@@ -452,3 +452,43 @@ def test_report_separates_errors_from_warnings() -> None:
 
 def test_report_with_only_warnings_is_valid() -> None:
     assert Report([Issue("/licence", "old", "warning")]).valid
+
+
+# --- invisible and control characters --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "code"),
+    [
+        pytest.param(an_entry(name="Example\u202etool"), "/name", "U+202E", id="bidi-override"),
+        pytest.param(an_entry(name="\u2066Example\u2069"), "/name", "U+2066", id="bidi-isolate"),
+        pytest.param(an_entry(aliases=["Ok", "Ex\u200btool"]), "/aliases/1", "U+200B", id="zwsp"),
+        pytest.param(an_entry(owner={"name": "\ufeffTrust"}), "/owner/name", "U+FEFF", id="bom"),
+        pytest.param(an_entry(summary="Books\u2060things."), "/summary", "U+2060", id="joiner"),
+        pytest.param(an_entry(summary="Books\u0085things."), "/summary", "U+0085", id="c1"),
+        pytest.param(an_entry(description="One\u0007two"), "/description", "U+0007", id="bell"),
+        pytest.param(an_entry(description="One\u200dtwo"), "/description", "U+200D", id="zwj"),
+        pytest.param(an_entry(tags=["a\u200cb"]), "/tags/0", "U+200C", id="zwnj-tag"),
+    ],
+)
+def test_invisible_or_control_character_is_an_error_naming_it(
+    entry_validator: EntryValidator, document: dict[str, Any], path: str, code: str
+) -> None:
+    report = check(entry_validator, document)
+
+    assert error_paths(report) == [path]
+    [message] = messages_at(report, path)
+    assert code in message
+    assert "remove it" in message
+
+
+def test_description_may_hold_newlines_and_tabs(entry_validator: EntryValidator) -> None:
+    report = check(entry_validator, an_entry(description="One.\n\n\tTwo."))
+
+    assert report.valid
+
+
+def test_newline_in_a_name_is_one_error(entry_validator: EntryValidator) -> None:
+    report = check(entry_validator, an_entry(name="Two\nlines"))
+
+    assert error_paths(report) == ["/name"]

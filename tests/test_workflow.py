@@ -2,7 +2,6 @@
 
 import pytest
 
-from registry.auth import Scope
 from registry.errors import Conflict, TransitionNotAllowed
 from registry.workflow import (
     RULES,
@@ -96,29 +95,6 @@ def test_reason_is_required_for_actions_that_turn_an_entry_down(
     action: Action, reason_required: bool
 ) -> None:
     assert RULES[action].reason_required is reason_required
-
-
-@pytest.mark.parametrize(
-    ("action", "scope"),
-    [
-        (Action.SUBMIT, Scope.SUBMIT),
-        (Action.APPROVE, Scope.REVIEW),
-        (Action.REQUEST_CHANGES, Scope.REVIEW),
-        (Action.REJECT, Scope.REVIEW),
-        (Action.DEPRECATE, Scope.REVIEW),
-        (Action.RETIRE, Scope.REVIEW),
-    ],
-)
-def test_action_needs_its_scope(action: Action, scope: Scope) -> None:
-    assert RULES[action].scope == scope
-
-
-def test_submit_needs_the_entries_submit_scope() -> None:
-    assert RULES[Action.SUBMIT].scope.value == "entries:submit"
-
-
-def test_approve_needs_the_entries_review_scope() -> None:
-    assert RULES[Action.APPROVE].scope.value == "entries:review"
 
 
 @pytest.mark.parametrize("action", list(Action))

@@ -24,6 +24,7 @@ from catalogue.admin.entry_form import (
     EntryForm,
     document_from_form,
     form_from_document,
+    input_for,
     place_issues,
     three_way,
 )
@@ -343,9 +344,13 @@ def _lifecycle(
 
 def _also_check(services: Services, document: dict[str, Any], form: EntryForm) -> None:
     """A form already refused (no reason, bad YAML) still shows every problem of the
-    document next to its field, so one round trip fixes everything."""
-    if OTHER not in form.errors:
-        place_issues(form, services.entries.validate(document).issues)
+    document next to its field, so one round trip fixes everything. When the YAML box
+    could not be read, what it holds is unknown: its own problems wait, the other inputs'
+    are shown."""
+    issues = services.entries.validate(document).issues
+    if OTHER in form.errors:
+        issues = [issue for issue in issues if input_for(issue.path) != OTHER]
+    place_issues(form, issues)
 
 
 def _if_merged(

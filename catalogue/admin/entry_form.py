@@ -81,7 +81,8 @@ def document_from_form(data: Mapping[str, Any], entry_id: str) -> tuple[dict[str
         try:
             rest = parse_yaml(other_text)
         except DocumentError as error:
-            form.add_error(OTHER, f"The other fields are not valid YAML: {error}")
+            where = f" (at {error.location})" if error.location else ""
+            form.add_error(OTHER, f"The other fields are not valid YAML{where}: {error.problem}")
             rest = {}
         if not isinstance(rest, dict):
             form.add_error(OTHER, "The other fields must be YAML keys and values (a mapping)")

@@ -1,13 +1,13 @@
 """The maintainers' sign-in session: an encrypted cookie, and who it says is signed in.
 
 The cookie is Litestar's client-side session (AES-GCM, so signed and encrypted) with a key
-derived from the registry's secret key. It holds only the maintainer's id and when they
-signed in; each request looks the maintainer up again, so a removed account or a changed
-role takes effect at once, and a session ends 8 hours after sign-in however busy it is.
+derived from the registry's secret key. It holds a random session token (and a one-off
+message); the session itself is a row in the database (`registry.accounts`), read on every
+request, so signing out, a password or role change and removal end it on every instance
+at once, and it ends 8 hours after sign-in however busy it is.
 """
 
 import hashlib
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +19,13 @@ from litestar.middleware.session.client_side import ClientSideSessionBackend, Co
 from litestar.response import Redirect
 from litestar.types import Empty, Message, ScopeSession
 
+from registry.accounts import SESSION_LIFETIME
 from registry.auth import Principal, Scope
 from registry.errors import Forbidden
 from registry.wiring import Services
 
 SESSION_COOKIE = "rr_admin"
-SESSION_SECONDS = 8 * 60 * 60
+SESSION_SECONDS = int(SESSION_LIFETIME.total_seconds())
 LOGIN_PATH = "/admin/login"
 
 
@@ -83,8 +84,13 @@ def session_config(secret: str) -> CookieBackendConfig:
     )
 
 
-def start_session(request: Request[Any, Any, Any], principal: Principal) -> None:
-    request.set_session({"maintainer_id": principal.maintainer_id, "since": int(time.time())})
+def start_session(request: Request[Any, Any, Any], token: str) -> None:
+    request.set_session({"session": token})
+
+
+def session_token(request: Request[Any, Any, Any]) -> str | None:
+    token = request.session.get("session")
+    return token if isinstance(token, str) and token else None
 
 
 def flash(request: Request[Any, Any, Any], message: str) -> None:
@@ -102,14 +108,11 @@ def take_flash(request: Request[Any, Any, Any]) -> str:
 
 async def provide_maintainer(request: Request[Any, Any, Any], state: State) -> Principal:
     """The signed-in maintainer, as the principal the services act for; else SignInRequired."""
-    session = request.session
-    maintainer_id = session.get("maintainer_id")
-    since = session.get("since")
-    fresh = isinstance(since, int) and 0 <= time.time() - since < SESSION_SECONDS
-    if not isinstance(maintainer_id, int) or not fresh:
+    token = session_token(request)
+    if token is None:
         raise SignInRequired
     services: Services = state.services
-    principal = await sync_to_thread(services.accounts.maintainer_session, maintainer_id)
+    principal = await sync_to_thread(services.accounts.maintainer_session, token)
     if principal is None:
         request.clear_session()
         raise SignInRequired

@@ -3,8 +3,10 @@
 from typing import Any
 
 from litestar import Request
+from litestar.concurrency import sync_to_thread
 from litestar.exceptions import HTTPException
 
+from registry.api.boundary import refuse_nul
 from registry.documents import DocumentError, parse_json, parse_yaml
 from registry.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
@@ -43,11 +45,19 @@ async def read_document(request: Request[Any, Any, Any], *, allow_empty: bool = 
         )
     if not raw.strip():
         raise BadRequest("The request body is empty; send an entry document.")
+    # Parsing is CPU work (pure-Python YAML above all): a worker thread keeps the event
+    # loop answering other requests while a large body is read.
+    return await sync_to_thread(parse_body, raw, is_json=is_json)
+
+
+def parse_body(raw: bytes, *, is_json: bool) -> Any:
+    """The checked document of a request body; BadRequest says what is wrong with it."""
     try:
         document = parse_json(raw, "body") if is_json else parse_yaml(_text(raw), "body")
     except DocumentError as exc:
         raise BadRequest(str(exc)) from None
     _check_size(document)
+    refuse_nul(document)
     return document
 
 

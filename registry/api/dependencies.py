@@ -22,16 +22,28 @@ def provide_services(state: State) -> Services:
     return services
 
 
-async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal | None:
-    """None when no credentials are sent; 401 when credentials are sent but wrong."""
-    header = request.headers.get("authorization")
-    if header is None:
-        return None
+#: Where the credentials middleware leaves the caller for this request's handlers.
+PRINCIPAL_STATE = "principal"
+
+
+def principal_for_header(services: Services, header: str) -> Principal:
+    """The caller an Authorization header names; Unauthenticated for anything wrong."""
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Send the API key as 'Authorization: Bearer <key>'.")
+    return services.accounts.authenticate(token.strip())
+
+
+async def provide_principal(request: Request[Any, Any, Any], state: State) -> Principal | None:
+    """None when no credentials are sent; 401 when credentials are sent but wrong."""
+    checked = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+    if isinstance(checked, Principal):  # the credentials middleware already checked them
+        return checked
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
     services: Services = state.services
-    return await sync_to_thread(services.accounts.authenticate, token.strip())
+    return await sync_to_thread(principal_for_header, services, header)
 
 
 ServicesDep = NamedDependency[Services]

@@ -10,7 +10,8 @@ from registry.api.dependencies import ServicesDep
 from registry.exports import csv_lines, ndjson_lines
 
 NDJSON = "application/x-ndjson"
-CSV = "text/csv; charset=utf-8"
+#: Litestar adds "; charset=utf-8" to text types itself (once).
+CSV = "text/csv"
 
 
 class DumpController(Controller):

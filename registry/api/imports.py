@@ -9,10 +9,10 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Sche
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import QueryParameter
 
+from registry import permissions
 from registry.api.body import read_bytes
 from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.shapes import problems
-from registry.auth import Scope, require_principal
 from registry.errors import BadRequest, PayloadTooLarge
 from registry.importers import FORMATS, importer_for
 from registry.importing import parse_safely
@@ -73,8 +73,7 @@ class ImportController(Controller):
             str, QueryParameter(description="name the report uses for the file", max_length=200)
         ] = "upload",
     ) -> ImportReportOut:
-        actor = require_principal(principal)
-        actor.require(Scope.SUBMIT)
+        actor = permissions.check("import", principal)
         if fmt not in FORMATS:
             raise BadRequest(f"Unknown format '{fmt}'; use one of: {', '.join(FORMATS)}.")
         raw = await read_bytes(request)
@@ -82,6 +81,10 @@ class ImportController(Controller):
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest("The file is not UTF-8 text.") from None
+        if "\x00" in text:
+            # The importers clean control characters out of the text they keep; a raw NUL
+            # means the file is not text at all.
+            raise BadRequest("The file contains a NUL character (U+0000); send a text file.")
         importer = importer_for(fmt)
         source = "".join(c for c in filename if c.isprintable()) or "upload"
         # Parsing a large file is CPU work: keep it off the event loop.

@@ -24,6 +24,7 @@ from registry.errors import (
     RegistryError,
     TransitionNotAllowed,
     Unauthenticated,
+    Unavailable,
     UnsupportedMediaType,
 )
 
@@ -43,6 +44,7 @@ STATUS: tuple[tuple[type[RegistryError], int, str], ...] = (
     (Conflict, 409, "conflict"),
     (PreconditionFailed, 412, "precondition-failed"),
     (PreconditionRequired, 428, "precondition-required"),
+    (Unavailable, 503, "unavailable"),
 )
 
 
@@ -101,6 +103,8 @@ def registry_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
         extra["allowed_actions"] = exc.allowed
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="reuse-registry"'
+    if isinstance(exc, Unavailable):
+        headers["Retry-After"] = str(exc.retry_after)
     return problem(status, exc.title, exc.detail, request.url.path, slug, headers, **extra)
 
 

@@ -103,9 +103,10 @@ class VocabularyListOut(TypedDict):
 class HealthOut(TypedDict):
     status: Literal["ok", "unavailable"]
     database: Literal["ok", "unreachable"]
-    entries: dict[str, int]
-    revisions: int
-    suppliers: int
+    #: Counts, for a maintainer's key only.
+    entries: NotRequired[dict[str, int]]
+    revisions: NotRequired[int]
+    suppliers: NotRequired[int]
 
 
 class ActionIn(TypedDict):

@@ -9,9 +9,11 @@ One JSON file describes one nominee and gives one entry. Two shapes are read:
 
 Choices, so a reader need not rediscover them:
 
-- `status` is always `live`. The DPG `stage` (nominee, DPG, archive) records the
-  Alliance's recognition, not where the software is in its life, and the files carry
-  nothing else about it. Recognised DPGs get the tag "digital public good".
+- `status` carries what the source says. A nomination the Alliance archived (`stage:
+  archive`, or a file in `archive/`) is no longer recognised: `deprecated`, with a
+  warning. An excluded nominee (a file in `excluded-nominees/`) was not accepted: a
+  warning says so. Current nominees and DPGs are `live`: the files say nothing else about
+  where the software is in its life. Recognised DPGs get the tag "digital public good".
 - The key is the first repository URL (normalised), else the website, else the name;
   the same project in `nominees/` and `archive/` therefore keeps its provenance key, and
   its id when the name is spelled the same.
@@ -22,6 +24,7 @@ Choices, so a reader need not rediscover them:
   `description`, `license` or `organizations` rejects the file.
 """
 
+from pathlib import PurePath
 from typing import Any
 
 from registry.documents import DocumentError, parse_json, type_name
@@ -146,7 +149,7 @@ def _nominee(data: dict[str, Any], source: str) -> Imported | Rejected:
             "aliases": _aliases(_optional(data, "aliases", list, warnings), name),
             "summary": summary,
             "description": description if description != summary else None,
-            "status": "live",
+            "status": _status(stage, source, warnings),
             "licence": expression,
             "owner": owner,
             "urls": {"homepage": homepage, "repository": repository},
@@ -156,6 +159,22 @@ def _nominee(data: dict[str, Any], source: str) -> Imported | Rejected:
         }
     )
     return Imported(document, source, warnings)
+
+
+def _status(stage: str | None, source: str, warnings: list[str]) -> str:
+    folder = PurePath(source.split("#", 1)[0]).parent.name
+    if stage == "archive" or folder == "archive":
+        warnings.append(
+            "stage: archived by the Digital Public Goods Alliance, no longer recognised as a "
+            "nominee or a DPG; recorded as deprecated."
+        )
+        return "deprecated"
+    if folder == "excluded-nominees":
+        warnings.append(
+            "stage: an excluded nominee, not accepted by the Digital Public Goods Alliance; "
+            "recorded as live, as the file says nothing else about it."
+        )
+    return "live"
 
 
 def _optional(data: dict[str, Any], key: str, kind: type, warnings: list[str]) -> Any:

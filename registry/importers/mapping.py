@@ -5,12 +5,14 @@ a warning) so the importer can leave the field out instead of guessing.
 """
 
 import hashlib
+import html
 import re
 import unicodedata
 from typing import Any
 from urllib.parse import quote
 
 from registry.licences import NO_ASSERTION, analyse
+from registry.text import nfc_text, strip_refused
 
 _SLUG_PART = re.compile(r"[^a-z0-9]+")
 _URL = re.compile(r"^https?://[^\s/?#@]+(:[0-9]+)?([/?#][^\s]*)?$")
@@ -93,11 +95,37 @@ def stable_id(name: str, key: str) -> str:
     return f"{base}-{digest}"
 
 
+#: HTML that catalogues put into plain-text fields (`<br>` in the UK API catalogue): line
+#: and paragraph breaks become text breaks; inline and list tags are dropped. Only these
+#: known tags are touched, so text that merely mentions `<something>` stays as it is.
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"</?(p|div|ul|ol|h[1-6])(\s[^<>]*)?>", re.IGNORECASE)
+_ITEM = re.compile(r"<li(\s[^<>]*)?>", re.IGNORECASE)
+_INLINE = re.compile(
+    r"</(li|a|b|i|em|strong|span|code|u)>|<(a|b|i|em|strong|span|code|u)(\s[^<>]*)?>", re.IGNORECASE
+)
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+
+def markup_to_text(text: str) -> str:
+    """Text with the HTML a plain-text field should not hold turned into plain text."""
+    if "<" not in text and "&" not in text:
+        return text
+    converted = _BREAK.sub("\n", text)
+    converted = _PARAGRAPH.sub("\n\n", converted)
+    converted = _ITEM.sub("\n- ", converted)
+    converted = _INLINE.sub("", converted)
+    if converted != text:  # it was HTML, so its entities are too (&amp; → &)
+        converted = _ENTITY.sub(lambda m: html.unescape(m.group(0)), converted)
+    return converted
+
+
 def one_line(text: Any, max_length: int) -> str | None:
     """A single line of plain text of at most `max_length` characters, or None if empty."""
     if not isinstance(text, str | int | float) or isinstance(text, bool):
         return None
-    line = " ".join(_CONTROL.sub(" ", str(text)).split())
+    plain = markup_to_text(text) if isinstance(text, str) else str(text)
+    line = nfc_text(strip_refused(" ".join(_CONTROL.sub(" ", plain).split())))
     if not line:
         return None
     if len(line) <= max_length:
@@ -112,9 +140,10 @@ def paragraphs(text: Any, max_length: int = 20000) -> str | None:
     """Multi-line plain text: trimmed lines, at most one blank line between paragraphs."""
     if not isinstance(text, str):
         return None
-    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    plain = markup_to_text(text).replace("\r\n", "\n")
+    lines = [" ".join(line.split()) for line in plain.split("\n")]
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    cleaned = re.sub(r"[\u0000-\u0008\u000b-\u001f\u007f]", "", cleaned)
+    cleaned = nfc_text(strip_refused(cleaned, multi_line=True))
     if not cleaned:
         return None
     return cleaned if len(cleaned) <= max_length else cleaned[: max_length - 1] + "…"

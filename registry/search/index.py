@@ -46,6 +46,8 @@ INDEX_NAME = "MAIN"
 LOCK_TIMEOUT = 30.0
 PROGRESS_EVERY = 500
 CHECK_INTERVAL = 1.0
+#: Answers of `similar` kept for the current index generation.
+SIMILAR_CACHE = 4096
 
 
 class WhooshIndex:
@@ -74,6 +76,9 @@ class WhooshIndex:
         self._segments_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._segments: dict[str, Segment] = {}
+        self._similar_lock = threading.Lock()
+        self._similar_generation = -1
+        self._similar: dict[tuple[Any, ...], list[Similar]] = {}
         self._current: Snapshot | None = None
         self._stale = False
         self._checked = 0.0
@@ -121,7 +126,26 @@ class WhooshIndex:
     def similar(
         self, document: Mapping[str, Any], limit: int = 5, exclude: str | None = None
     ) -> list[Similar]:
-        return self._read(lambda s: similar(s, self.normaliser, document, limit, exclude))
+        """Likely duplicates of `document`. Entry pages ask for the same ones on every view
+        and submissions repeat a draft's: answers are kept per index generation."""
+        key = (_similar_key(document), limit, exclude)
+
+        def find(snapshot: Snapshot) -> list[Similar]:
+            with self._similar_lock:
+                if self._similar_generation != snapshot.generation:
+                    self._similar_generation = snapshot.generation
+                    self._similar.clear()
+                found = self._similar.get(key)
+            if found is None:
+                found = similar(snapshot, self.normaliser, document, limit, exclude)
+                with self._similar_lock:
+                    if self._similar_generation == snapshot.generation:
+                        if len(self._similar) >= SIMILAR_CACHE:
+                            self._similar.clear()
+                        self._similar[key] = found
+            return list(found)
+
+        return self._read(find)
 
     def high_water(self) -> int:
         """The last change-feed sequence applied, as committed inside the index."""
@@ -130,6 +154,11 @@ class WhooshIndex:
     def count(self) -> int:
         """Entries in the index, whatever their state."""
         return self._read(lambda s: s.count)
+
+    def ready(self) -> bool:
+        """Whether the index holds every entry: False after it was recreated empty, until a
+        rebuild commits (searches meanwhile would present partial results as complete)."""
+        return self._read(lambda s: s.meta.get("complete", True) is True)
 
     def set_synonym_groups(self, groups: Sequence[Sequence[str]]) -> None:
         """Use these synonym groups from the next search on. Groups expand at query time,
@@ -153,6 +182,7 @@ class WhooshIndex:
         latest = {entry.id: entry for entry in upserts}
         with self._write_lock:
             self._check_open()
+            complete = self.ready()
             writer = self._writer()
             try:
                 with writer.searcher() as searcher:
@@ -160,7 +190,7 @@ class WhooshIndex:
                         writer.delete_by_term("id", entry_id, searcher=searcher)
                 for entry in latest.values():
                     writer.add_document(**fields_for(entry))
-                writer.add_document(**meta_fields(high_water, self.fingerprint))
+                writer.add_document(**meta_fields(high_water, self.fingerprint, complete))
             except BaseException:
                 writer.cancel()
                 raise
@@ -310,7 +340,17 @@ class WhooshIndex:
             str(self.folder), build_schema(self.synonyms.spellings), indexname=INDEX_NAME
         )
         writer = self._writer()
-        writer.add_document(**meta_fields(0, self.fingerprint))
+        writer.add_document(**meta_fields(0, self.fingerprint, complete=False))
         writer.commit()
         self._current = self._open_snapshot()
         self._recreated = True
+
+
+def _similar_key(document: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What `similar` reads of a document: its name, aliases and summary."""
+    aliases = document.get("aliases")
+    return (
+        str(document.get("name", "")),
+        tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
+        str(document.get("summary", "")),
+    )

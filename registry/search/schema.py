@@ -213,8 +213,11 @@ def fields_for(entry: IndexedEntry) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v != ""}
 
 
-def meta_fields(high_water: int, fingerprint: str) -> dict[str, Any]:
-    return {"id": META_ID, "meta": {"high_water": high_water, "fingerprint": fingerprint}}
+def meta_fields(high_water: int, fingerprint: str, complete: bool = True) -> dict[str, Any]:
+    """The index's own record: the change-feed mark, what built it, and whether it holds
+    every entry (False from the moment it is recreated empty until a rebuild commits)."""
+    meta = {"high_water": high_water, "fingerprint": fingerprint, "complete": complete}
+    return {"id": META_ID, "meta": meta}
 
 
 def licence_ids(expression: str) -> tuple[str, ...]:

@@ -1,5 +1,8 @@
 """`registry maintainers create`: a maintainer who signs in to the admin pages."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -182,3 +185,53 @@ def test_create_refuses_passwords_that_do_not_match(
     assert code != 0
     assert "do not match" in capsys.readouterr().err
     assert stored(data_dir) == []
+
+
+def run_cli(data_dir: Path, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "REGISTRY_DATA_DIR": str(data_dir)}
+    environment.pop("REGISTRY_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "registry", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_create_without_a_password_or_terminal_says_so(data_dir: Path) -> None:
+    done = run_cli(
+        data_dir,
+        "",
+        "maintainers",
+        "create",
+        "--email",
+        "rita@example.nhs.uk",
+        "--role",
+        "reviewer",
+    )
+
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "no password given: use --password" in done.stderr
+    assert stored(data_dir) == []
+
+
+def test_create_reads_a_piped_password(data_dir: Path) -> None:
+    done = run_cli(
+        data_dir,
+        "piped in secretly!\npiped in secretly!\n",
+        "maintainers",
+        "create",
+        "--email",
+        "rita@example.nhs.uk",
+        "--role",
+        "reviewer",
+    )
+
+    assert done.returncode == 0, done.stderr
+    [person] = stored(data_dir)
+    assert person.password_hash is not None
+    assert verify_password("piped in secretly!", person.password_hash)

@@ -218,6 +218,40 @@ def test_problems_inside_the_yaml_box_name_their_path(
     assert document(services, entry_id)["owner"]["url"] == "https://example.nhs.uk"
 
 
+def test_a_yaml_error_names_the_line_and_column_not_a_placeholder(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="where-tool", name="Where Tool")
+    sign_in(client, REVIEWER)
+
+    broken = save(client, entry_id, other="owner:\n  name: X\n   url: [", reason="Try")
+
+    message = field_error(broken.text, "other")
+    assert "&lt;text&gt;" not in broken.text
+    assert "<text>" not in message
+    assert message.startswith("The other fields are not valid YAML (at line 3, column")
+
+
+def test_broken_yaml_does_not_hide_the_other_problems_on_the_form(
+    services: Services, keys: Keys, client: Client
+) -> None:
+    entry_id = published(services, keys, id="many-tool", name="Many Tool")
+    sign_in(client, REVIEWER)
+    before = len(revisions(services, entry_id))
+
+    response = save(
+        client, entry_id, other="owner: [unclosed", licence="Not-A-Licence", summary="", reason=""
+    )
+
+    assert response.status_code == 400
+    assert "not valid YAML" in field_error(response.text, "other")
+    assert "Not-A-Licence" in field_error(response.text, "licence")
+    assert "required" in field_error(response.text, "summary")
+    assert "Enter a reason" in field_error(response.text, "reason")
+    assert "&#39;owner&#39; is required" not in response.text  # it is in the unread YAML
+    assert len(revisions(services, entry_id)) == before
+
+
 def test_a_reason_is_required(services: Services, keys: Keys, client: Client) -> None:
     entry_id = published(services, keys, id="why-tool", name="Why Tool")
     sign_in(client, REVIEWER)
@@ -387,7 +421,7 @@ def test_adding_an_existing_id_is_refused(services: Services, keys: Keys, client
     response = post_form(client, "/admin/entries/new", new_entry_form(), page="/admin/entries/new")
 
     assert response.status_code == 400
-    assert "already exists" in field_error(response.text, "id")
+    assert "not available" in field_error(response.text, "id")
     assert document(services, "new-standard")["name"] == "Taken"
 
 

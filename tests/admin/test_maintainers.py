@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from registry.errors import Unauthenticated
-from registry.models import AuditEvent
+from registry.models import AuditEvent, SignInThrottle
 from registry.wiring import Services
 from tests.admin.conftest import (
     ADMIN,
@@ -193,7 +193,7 @@ def session_of(client: Client, person: Person) -> httpx.Cookies:
     return cookies
 
 
-def test_an_admin_changes_a_role_and_the_session_follows_at_once(
+def test_an_admin_changes_a_role_and_the_maintainer_signs_in_again_in_it(
     services: Services, client: Client
 ) -> None:
     rita = session_of(client, REVIEWER)
@@ -206,12 +206,15 @@ def test_an_admin_changes_a_role_and_the_session_follows_at_once(
     assert promoted.status_code == 303
     assert f"{REVIEWER.name} is now an admin" in client.get(url).text
     with signed_in_as(client, rita):
+        assert client.get(LIST, follow_redirects=False).headers["location"] == "/admin/login"
+    with signed_in_as(client, session_of(client, REVIEWER)):
         assert client.get(LIST).status_code == 200
+    sign_in(client, ADMIN)
     admin_key = token_in(issue(client, url, scopes=["entries:review", "admin"]).text)
 
     demoted = post_to(client, url, "role", role="reviewer")
     assert demoted.status_code == 303
-    with signed_in_as(client, rita):
+    with signed_in_as(client, session_of(client, REVIEWER)):
         assert client.get(LIST).status_code == 403
     with pytest.raises(Unauthenticated):
         services.accounts.authenticate(admin_key)  # keys carry scopes: it was revoked
@@ -230,12 +233,23 @@ def test_an_admin_cannot_change_their_own_account(services: Services, client: Cl
     assert client.get(LIST).status_code == 200
 
 
-def test_a_new_password_from_an_admin_lifts_a_lock_out(services: Services, client: Client) -> None:
-    for _ in range(5):
-        try_sign_in(client, REVIEWER.email, "wrong password!!")
+def make_wait(client: Client, services: Services, email: str) -> None:
+    """Wrong passwords for `email` until the next attempt must wait half a minute."""
+    for _ in range(8):
+        with Session(services.engine) as session:
+            for row in session.exec(select(SignInThrottle)).all():
+                row.blocked_until = None
+                session.add(row)
+            session.commit()
+        try_sign_in(client, email, "wrong password!!")
+    assert "Wait" in try_sign_in(client, email, "wrong password!!").text
+
+
+def test_a_new_password_from_an_admin_clears_the_wait(services: Services, client: Client) -> None:
+    make_wait(client, services, REVIEWER.email)
     sign_in(client, ADMIN)
     url = page_of(client, REVIEWER.name)
-    assert "Locked until" in client.get(url).text
+    assert "Must wait until" in client.get(url).text
 
     short = post_to(client, url, "password", password="short")
     assert short.status_code == 400
@@ -247,11 +261,8 @@ def test_a_new_password_from_an_admin_lifts_a_lock_out(services: Services, clien
     sign_in(client, Person(REVIEWER.email, REVIEWER.name, "a brand new passphrase"))
 
 
-def test_unlock_lets_a_locked_out_maintainer_sign_in_again(
-    services: Services, client: Client
-) -> None:
-    for _ in range(5):
-        try_sign_in(client, REVIEWER.email, "wrong password!!")
+def test_unlock_lets_a_waiting_maintainer_sign_in_again(services: Services, client: Client) -> None:
+    make_wait(client, services, REVIEWER.email)
     sign_in(client, ADMIN)
     url = page_of(client, REVIEWER.name)
 

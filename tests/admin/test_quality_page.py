@@ -87,3 +87,35 @@ def test_a_hostile_entry_name_is_inert(services: Services, client: Client) -> No
 
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_the_report_is_made_once_until_the_registry_changes(
+    services: Services, client: Client
+) -> None:
+    sign_in(client, REVIEWER)
+    publish(services, an_entry(id="old-gpl", name="Old GPL", licence="GPL-2.0"))
+    made = services.quality.made
+
+    for _ in range(3):
+        assert "Old GPL" in main(client.get("/admin/quality").text)
+    assert services.quality.made == made + 1
+
+    publish(services, an_entry(id="older-gpl", name="Older GPL", licence="GPL-2.0"))
+    assert "Older GPL" in main(client.get("/admin/quality").text)
+    assert services.quality.made == made + 2
+
+
+def test_one_kind_is_shown_a_page_at_a_time(services: Services, client: Client) -> None:
+    for n in range(23):
+        publish(services, an_entry(id=f"undocumented-{n:02d}", name=f"Undocumented {n:02d}"))
+    sign_in(client, REVIEWER)
+
+    everything = main(client.get("/admin/quality").text)
+    assert everything.count("/admin/entries/undocumented-") == 20
+    assert 'href="/admin/quality?kind=no-documentation&amp;page=1"' in everything
+
+    first = main(client.get("/admin/quality?kind=no-documentation").text)
+    assert "Page 1 of 1" not in first  # 23 rows fit on one page of 50
+    assert first.count("/admin/entries/undocumented-") == 23
+    past_the_end = main(client.get("/admin/quality?kind=no-documentation&page=9").text)
+    assert past_the_end.count("/admin/entries/undocumented-") == 23

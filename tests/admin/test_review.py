@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from catalogue.admin.review import age
 from registry.auth import OPERATOR
-from registry.models import AuditEvent, Revision
+from registry.curation import Curation
+from registry.models import AuditEvent, Entry, Revision
 from registry.wiring import Services
 from tests.admin.conftest import REVIEWER, Client, csrf_token, main, post_form, sign_in
 from tests.builders import an_entry
@@ -68,6 +69,39 @@ def test_queue_lists_entries_and_proposals_oldest_first(
     assert "Acme Health" in html
     assert "submitted less than a minute ago" in html
     assert html.count("<h1>") == 1
+
+
+def backdate(services: Services, entry_id: str, days: int) -> None:
+    """As if the entry's every step had been taken `days` ago."""
+    with Session(services.engine) as session:
+        entry = session.get(Entry, entry_id)
+        assert entry is not None
+        entry.updated_at = datetime.now(UTC) - timedelta(days=days)
+        session.add(entry)
+        for revision in session.exec(select(Revision).where(Revision.entry_id == entry_id)):
+            revision.created_at = datetime.now(UTC) - timedelta(days=days)
+            session.add(revision)
+        session.commit()
+
+
+def test_a_new_proposal_shows_and_sorts_by_its_own_submission_time(
+    services: Services, keys: Keys
+) -> None:
+    old = published(services, keys, id="proposal-tool", name="Proposal Tool")
+    backdate(services, old, days=30)
+    waiting = submitted(services, keys, id="waiting-tool", name="Waiting Tool")
+    backdate(services, waiting, days=2)
+    supplier = who(services, keys.supplier)
+    etag = services.entries.get(old, supplier).etag
+    changed = an_entry(id=old, name="Proposal Tool", summary="A new summary, proposed today.")
+    services.entries.update(old, changed, supplier, [etag])
+    services.entries.act(old, "submit", supplier)
+
+    queue = Curation(services.engine, services.entries).queue()
+
+    assert [item.entry_id for item in queue] == [waiting, old]
+    assert datetime.now(UTC) - queue[1].submitted_at < timedelta(minutes=5)
+    assert timedelta(days=2) <= datetime.now(UTC) - queue[0].submitted_at < timedelta(days=3)
 
 
 def test_queue_shows_validation_warnings(services: Services, keys: Keys, client: Client) -> None:

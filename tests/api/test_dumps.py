@@ -54,3 +54,9 @@ def test_csv_has_a_header_and_a_row_per_entry(seeded: Services, client: Client) 
     assert len(rows) == seeded.entries.health()["entries"]["published"]
     pds = next(r for r in rows if r["id"] == PDS)
     assert "hl7-fhir-r4" in pds["standards"].split(";")
+
+
+def test_csv_is_served_with_one_charset(client: Client) -> None:
+    response = client.get("/api/v1/entries.csv")
+
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"

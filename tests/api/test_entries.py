@@ -357,3 +357,40 @@ def test_editing_a_published_entry_cannot_deprecate_it(
     problem = assert_problem(response, 422)
     assert problem["errors"][0]["path"] == "/status"
     assert client.get(f"/api/v1/entries/{entry_id}").json()["document"]["status"] == "live"
+
+
+def test_creating_a_taken_id_says_the_same_whoever_holds_it(client: Client, keys: Keys) -> None:
+    post_entry(client, keys.other_supplier, an_entry(id="their-draft"))
+    publish(client, keys, an_entry(id="published-one"))
+    post_entry(client, keys.supplier, an_entry(id="my-draft"))
+
+    answers = [
+        post_entry(client, keys.supplier, an_entry(id=taken))
+        for taken in ("their-draft", "published-one", "my-draft")
+    ]
+
+    bodies = [assert_problem(a, 409) for a in answers]
+    shapes = [{k: v for k, v in b.items() if k != "detail"} for b in bodies]
+    assert shapes[0] == shapes[1] == shapes[2]
+    assert [b["detail"] for b in bodies] == [
+        f"The id '{taken}' is not available; choose another id."
+        for taken in ("their-draft", "published-one", "my-draft")
+    ]
+    assert (
+        client.get("/api/v1/entries/their-draft", headers=bearer(keys.supplier)).status_code == 404
+    )
+
+
+def test_bidi_override_in_a_name_is_422_at_its_pointer(client: Client, keys: Keys) -> None:
+    response = post_entry(client, keys.supplier, an_entry(name="Example \u202eloot"))
+
+    body = assert_problem(response, 422)
+    assert [e["path"] for e in body["errors"]] == ["/name"]
+    assert "U+202E" in body["errors"][0]["message"]
+
+
+def test_text_is_stored_in_nfc(client: Client, keys: Keys) -> None:
+    response = post_entry(client, keys.supplier, an_entry(name="Cafe\u0301 Finder"))
+
+    assert response.status_code == 201
+    assert response.json()["document"]["name"] == "Caf\u00e9 Finder"

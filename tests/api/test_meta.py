@@ -1,11 +1,13 @@
 """Validation endpoint, vocabularies, schema and health."""
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from registry.wiring import Services
 from tests.api.test_entries import assert_problem
 from tests.builders import an_entry
+from tests.conftest import Keys, bearer
 
 Client = TestClient[Litestar]
 
@@ -51,12 +53,26 @@ def test_schema_is_served_with_its_id(client: Client) -> None:
     assert response.json()["$id"] == "urn:reuse-registry:schema:entry:1"
 
 
-def test_health_reports_database_and_counts(seeded: Services, client: Client) -> None:
-    body = client.get("/health").json()
+def test_health_reports_database_and_counts_to_a_maintainer(
+    seeded: Services, client: Client, keys: Keys
+) -> None:
+    body = client.get("/health", headers=bearer(keys.reviewer)).json()
 
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["entries"]["published"] >= 60
+
+
+@pytest.mark.parametrize("who", ["anonymous", "supplier"])
+def test_health_shows_no_counts_to_others(
+    seeded: Services, client: Client, keys: Keys, who: str
+) -> None:
+    headers = bearer(keys.supplier) if who == "supplier" else {}
+
+    response = client.get("/health", headers=headers)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
 
 
 def test_openapi_document_lists_the_entry_routes(client: Client) -> None:

@@ -225,3 +225,43 @@ def test_missing_npm_assets_fall_back_to_plain_html_with_a_warning(
     assert assets.available is False
     assert "npm ci" in caplog.text
     assert "font-family" in assets.css
+
+
+def section(html: str, heading: str) -> str:
+    start = html.index(f"<h2>{heading}</h2>")
+    return html[start : html.index("</div>", start)]
+
+
+def test_home_recently_updated_lists_only_entries_changed_after_publication(
+    seeded: Services, client: Client
+) -> None:
+    before = client.get("/").text
+    view = seeded.entries.get("personal-demographics-service-fhir", OPERATOR)
+    changed = {**view.document, "summary": "Changed after publication for this test."}
+    seeded.entries.update(view.id, changed, OPERATOR, [view.etag], "test")
+
+    after = client.get("/").text
+
+    assert "No entry has changed since it was published." in section(before, "Recently updated")
+    updated = section(after, "Recently updated")
+    assert re.findall(r'href="/entries/([^"]+)"', updated) == [view.id]
+    assert view.id not in section(after, "Recently published")
+
+
+def test_search_page_beyond_the_last_shows_the_last(site: Client) -> None:
+    html = site.get("/search?q=fhir&page=999").text
+
+    found = re.search(r"[Pp]age (\d+) of (\d+)", html)
+    assert found is not None
+    assert found.group(1) == found.group(2)
+    assert "page=999" not in html
+    assert "page=998" not in html
+
+
+def test_licence_facet_uses_the_words_of_the_results(site: Client) -> None:
+    html = site.get("/search?q=").text
+    text = re.sub(r"<[^>]+>", " ", html)  # what a reader sees, not the form's values
+
+    assert 'value="NOASSERTION"' in html  # the seed has entries whose licence is not stated
+    assert "NOASSERTION" not in text
+    assert "Licence not stated" in text

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from registry.documents import dump_yaml
+from registry.documents import MAX_DEPTH, dump_yaml
 from registry.importers import importer_for
 from registry.importers.backstage import IMPORTER, OPENAPI_STANDARD
 from registry.importers.base import FileResult, Imported
@@ -495,7 +495,7 @@ def test_ten_kilobytes_of_garbage_is_rejected() -> None:
 
 def test_deeply_nested_value_inside_an_entity_does_not_break_it() -> None:
     nested: Any = "x"
-    for _ in range(200):
+    for _ in range(MAX_DEPTH - 10):  # deeper documents are refused as a whole (documents.py)
         nested = {"deeper": nested}
     item = only(parse(an_entity(metadata={"labels": nested, "tags": [nested]})))
 

@@ -298,9 +298,35 @@ def test_type_is_kept_as_a_tag() -> None:
     assert "open data" in document(type=["data"])["tags"]
 
 
-@pytest.mark.parametrize("stage", ["nominee", "DPG", "archive"])
-def test_status_is_live_whatever_the_stage(stage: str) -> None:
+@pytest.mark.parametrize("stage", ["nominee", "DPG"])
+def test_status_of_a_current_nominee_or_dpg_is_live(stage: str) -> None:
     assert document(stage=stage)["status"] == "live"
+
+
+@pytest.mark.parametrize(
+    ("stage", "source"),
+    [("archive", "nominee.json"), ("nominee", "archive/example.json")],
+)
+def test_archived_nomination_is_deprecated_with_a_warning(stage: str, source: str) -> None:
+    [item] = parse(a_nominee(stage=stage), source).entries
+
+    assert item.document["status"] == "deprecated"
+    assert any("no longer recognised" in w for w in item.warnings)
+
+
+def test_excluded_nominee_is_live_with_a_warning() -> None:
+    [item] = parse(a_nominee(), "data/excluded-nominees/example.json").entries
+
+    assert item.document["status"] == "live"
+    assert any("excluded nominee" in w for w in item.warnings)
+
+
+def test_real_archive_files_are_deprecated_and_nominees_live() -> None:
+    archive = [i.document["status"] for i in folder("archive").entries]
+    nominees = [i.document["status"] for i in folder("nominees").entries]
+
+    assert set(archive) == {"deprecated"}
+    assert set(nominees) == {"live"}
 
 
 def test_provenance_names_format_and_repository() -> None:

@@ -230,6 +230,28 @@ def test_csv_long_description_gives_first_sentence_as_summary() -> None:
     assert document["description"] == long.strip()
 
 
+def test_csv_html_breaks_become_text_breaks() -> None:
+    description = (
+        "Spec: https://api.example.gov.uk/docs <br> UI is here: https://api.example.gov.uk/ui"
+        " <p>Cycles &amp; buses</p>"
+    )
+    document = parse_row(description=description).document
+
+    assert document["description"] == (
+        "Spec: https://api.example.gov.uk/docs\nUI is here: https://api.example.gov.uk/ui"
+        "\n\nCycles & buses"
+    )
+    assert "<" not in document["summary"]
+
+
+def test_real_tfl_api_has_no_literal_markup() -> None:
+    result = parse_file(CATALOGUE / "catalogue.csv")
+
+    texts = [(i.document["summary"], i.document.get("description", "")) for i in result.entries]
+    assert any("api.tfl.gov.uk/swagger" in d for _, d in texts)
+    assert [t for t in texts if "<br" in t[0] + t[1] or "<p>" in t[0] + t[1]] == []
+
+
 def test_csv_empty_description_builds_summary_with_warning() -> None:
     item = parse_row(description="")
 

@@ -1,11 +1,14 @@
 """Possible duplicates: entries whose names, aliases or summary closely match a document."""
 
+from typing import Any
+
 import pytest
 
 from registry.search import WhooshIndex
+from registry.search import index as search_index
 from tests.builders import an_entry
 from tests.search.conftest import IndexFactory
-from tests.search.entries import an_indexed_entry, seed_documents
+from tests.search.entries import an_indexed_entry, seed_documents, seed_entries
 
 
 def similar_ids(index: WhooshIndex, **document: object) -> list[str]:
@@ -91,3 +94,28 @@ def test_retired_entries_are_not_offered(index_of: IndexFactory) -> None:
 
 def test_document_without_name_or_summary_finds_nothing(seed_index: WhooshIndex) -> None:
     assert seed_index.similar({"name": 42, "aliases": "x"}) == []
+
+
+def test_similar_answers_are_kept_until_the_index_changes(
+    index_of: IndexFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = index_of(*seed_entries())
+    computed: list[str] = []
+    real = search_index.similar  # type: ignore[attr-defined]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        computed.append("x")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_index, "similar", counting)
+    document = {"name": "OpenMRS", "summary": "An open source medical record system"}
+    first = index.similar(document, exclude="x")
+    assert index.similar(document, exclude="x") == first
+    assert len(computed) == 1
+    index.similar({**document, "summary": "Something else"}, exclude="x")
+    assert len(computed) == 2
+    # Any change to the index makes every kept answer stale.
+    index.apply([an_indexed_entry(id="openmrs-copy", name="OpenMRS")], [], high_water=2)
+    again = index.similar(document, exclude="x")
+    assert len(computed) == 3
+    assert "openmrs-copy" in [s.id for s in again]
