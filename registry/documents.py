@@ -7,6 +7,7 @@ fail the schema's `format: date` string check; this loader keeps timestamps as t
 """
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from registry.text import nfc
 #: scanner is quadratic in flow nesting (`[[[[…` 1,000 deep in 2 KB costs seconds of CPU),
 #: so the scanner stops at this flow depth, and the composer at this depth of any kind.
 MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _TooDeep(yaml.YAMLError):
@@ -91,13 +93,15 @@ def _yaml_errors(source: str) -> Iterator[None]:
 
 def parse_yaml(text: str, source: str = "<text>") -> Any:
     with _yaml_errors(source):
-        return nfc(yaml.load(text, Loader=_TextDatesLoader))  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
+    return nfc(_refuse_surrogates(document, source))
 
 
 def parse_yaml_all(text: str, source: str = "<text>") -> list[Any]:
     """Every document of a multi-document YAML stream (`---` separated), empty ones dropped."""
     with _yaml_errors(source):
-        return [nfc(d) for d in yaml.load_all(text, Loader=_TextDatesLoader) if d is not None]
+        documents = [d for d in yaml.load_all(text, Loader=_TextDatesLoader) if d is not None]
+    return [nfc(_refuse_surrogates(d, source)) for d in documents]
 
 
 def parse_json(text: str | bytes, source: str = "<text>") -> Any:
@@ -115,7 +119,27 @@ def parse_json(text: str | bytes, source: str = "<text>") -> Any:
         # json's C parser is fast at any depth, but what reads the document next
         # (validation, rendering) recurses: the same bound as YAML.
         raise DocumentError(f"{source}: JSON nested more than {MAX_DEPTH} levels deep")
-    return nfc(document)
+    return nfc(_refuse_surrogates(document, source))
+
+
+def _refuse_surrogates(document: Any, source: str) -> Any:
+    """The document, unless a string (or key) holds a lone surrogate: JSON's `\\udcff` or
+    YAML's `"\\udcff"` escape. It is not a character, so no text can hold it: SQLite cannot
+    store it and no response can carry it (both answered 500). Each shared part (a YAML
+    alias) is looked at once."""
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii() and _SURROGATE.search(node):
+                raise DocumentError(f"{source}: not valid Unicode (a lone surrogate escape)")
+        elif isinstance(node, dict | list) and id(node) not in seen:
+            seen.add(id(node))
+            stack.extend(node.items() if isinstance(node, dict) else node)
+        elif isinstance(node, tuple):
+            stack.extend(node)
+    return document
 
 
 def _depth(document: Any) -> int:

@@ -59,14 +59,30 @@ def nfc_text(text: str) -> str:
 
 
 def nfc(value: Any) -> Any:
-    """The value with every string (keys too) in NFC and CR LF line ends as LF."""
+    """The value with every string (keys too) in NFC and CR LF line ends as LF.
+
+    A part that YAML shares through an alias is converted once and stays shared: copying
+    it at every reference would expand a 400-byte alias bomb into hundreds of millions of
+    nodes here, before the body reader's count of values can refuse it."""
+    return _nfc(value, {})
+
+
+def _nfc(value: Any, done: dict[int, Any]) -> Any:
     if isinstance(value, str):
         return nfc_text(value)
+    if not isinstance(value, dict | list):
+        return value
+    if id(value) in done:
+        return done[id(value)]
     if isinstance(value, dict):
-        return {nfc(k): nfc(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [nfc(v) for v in value]
-    return value
+        converted: dict[Any, Any] = {}
+        done[id(value)] = converted
+        converted.update((_nfc(k, done), _nfc(v, done)) for k, v in value.items())
+        return converted
+    items: list[Any] = []
+    done[id(value)] = items
+    items.extend(_nfc(v, done) for v in value)
+    return items
 
 
 def strip_refused(text: str, *, multi_line: bool = False) -> str:

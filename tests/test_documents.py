@@ -223,3 +223,20 @@ def test_read_file_error_names_the_file(tmp_path: Path) -> None:
 
     with pytest.raises(DocumentError, match=re.escape("broken.json")):
         read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_json, '{"name": "a\\udcffb"}'),
+        (parse_json, '{"a\\ud800": 1}'),
+        (parse_yaml, 'name: "a\\udcffb"\n'),
+    ],
+)
+def test_a_lone_surrogate_escape_is_refused(parse: Any, text: str) -> None:
+    with pytest.raises(DocumentError, match="not valid Unicode"):
+        parse(text, "body")
+
+
+def test_a_surrogate_pair_escape_is_one_character() -> None:
+    assert parse_json('{"name": "\\ud83d\\ude00"}') == {"name": "\U0001f600"}

@@ -54,3 +54,28 @@ def test_nfc_turns_crlf_into_lf() -> None:
 def test_strip_refused_keeps_newlines_only_in_multi_line_text() -> None:
     assert strip_refused("a\u202eb\u200bc\nd") == "abcd"
     assert strip_refused("a\u202eb\nc\td", multi_line=True) == "ab\nc\td"
+
+
+def test_nfc_keeps_a_part_shared_by_yaml_aliases_shared() -> None:
+    # An alias bomb's shape: copying each reference would make 9**levels strings (at nine
+    # levels, 387 million: the server stalled on 400 bytes of YAML).
+    level: list[object] = ["e\u0301"] * 9
+    for _ in range(3):
+        level = [level] * 9
+    converted = nfc({"bomb": level})
+
+    assert converted["bomb"][0] is converted["bomb"][1]
+    inner = converted["bomb"]
+    for _ in range(3):
+        inner = inner[0]
+    assert inner[0] == "\u00e9"
+
+
+def test_nfc_converts_a_structure_that_contains_itself() -> None:
+    loop: list[object] = ["e\u0301"]
+    loop.append(loop)
+
+    converted = nfc(loop)
+
+    assert converted[0] == "\u00e9"
+    assert converted[1] is converted

@@ -61,6 +61,9 @@ def send(
     before = snapshot(world.probe)
     verdicts.sent += 1
     started = time.monotonic()
+    # A hostile Cookie header makes the app clear the session cookie it cannot read: keep
+    # the admin signed in for the requests after it.
+    cookies = httpx.Cookies(world.client.cookies)
     try:
         response = world.client.request(
             method, url, headers=headers, follow_redirects=False, **kwargs
@@ -68,6 +71,8 @@ def send(
     except Exception as exc:  # noqa: BLE001 - an exception escaping the app is the finding
         verdicts.check(label, False, f"the app raised {type(exc).__name__}: {exc}")
         return None
+    finally:
+        world.client.cookies = cookies
     verdicts.slowest = sorted([*verdicts.slowest, (time.monotonic() - started, label)])[-3:][::-1]
     status = response.status_code
     verdicts.statuses[status] = verdicts.statuses.get(status, 0) + 1
@@ -75,8 +80,8 @@ def send(
     if refuse:
         verdicts.check(label, refused(response), f"{method} {url[:120]} was not refused: {status}")
     verdicts.check(label, "x-injected" not in response.headers, "a header was injected")
-    cookies = response.headers.get_list("set-cookie")
-    verdicts.check(label, not any("injected" in c for c in cookies), "a cookie was injected")
+    written = response.headers.get_list("set-cookie")
+    verdicts.check(label, not any("injected" in c for c in written), "a cookie was injected")
     verdicts.check(label, not any(m in response.text for m in LEAKED), "a system file leaked")
     if status >= 400:
         changed = stored_since(world.probe, before)

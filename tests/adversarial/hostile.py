@@ -119,6 +119,7 @@ DOCUMENTS = [
     ),
     Document("deep-yaml-block", _block_yaml(DEPTH).encode(), "application/yaml"),
     Document("yaml-billion-laughs", _billion_laughs().encode(), "application/yaml"),
+    Document("yaml-recursive-alias", b"id: &loop [*loop]\n", "application/yaml"),
     Document(
         "yaml-python-apply",
         b"id: !!python/object/apply:os.system ['touch /tmp/registry-pwned']\n",

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.models import Change, Entry, Revision
 from tests.adversarial.server import Server, issue_key
@@ -136,57 +136,60 @@ def _one_entry(
         etag = response.headers.get("etag", "")
 
 
-def revisions_by_entry(engine: Engine) -> tuple[dict[str, Entry], dict[str, list[Revision]]]:
+@dataclass
+class Findings:
+    verified: int = 0
+    lost: list[str] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)
+
+
+def stored(engine: Engine) -> tuple[dict[str, Entry], dict[str, list[Revision]], set[Any]]:
+    """Every entry, its revisions in order, and the (entry, revision) pairs of the feed."""
     with Session(engine) as session:
         entries = {e.id: e for e in session.exec(select(Entry)).all()}
         revisions: dict[str, list[Revision]] = {}
-        for revision in session.exec(select(Revision).order_by(Revision.number)).all():  # type: ignore[arg-type]
+        for revision in session.exec(select(Revision).order_by(col(Revision.number))).all():
             revisions.setdefault(revision.entry_id, []).append(revision)
         changes = {(c.entry_id, c.revision) for c in session.exec(select(Change)).all()}
-    for entry_id, found in revisions.items():
-        for revision in found:
-            assert (entry_id, revision.number) in changes, (
-                f"no change row for {entry_id} r{revision.number}"
-            )
-    return entries, revisions
+    return entries, revisions, changes
 
 
-def check_acknowledged(engine: Engine, tally: Tally) -> int:
-    """Every acknowledged write is there with its content; returns how many were checked."""
-    entries, revisions = revisions_by_entry(engine)
-    verified = 0
+def check_acknowledged(engine: Engine, tally: Tally) -> Findings:
+    """Every acknowledged write is there with its content; nothing is half-written."""
+    entries, revisions, changes = stored(engine)
+    findings = Findings()
     for tracked in tally.entries:
         entry = entries.get(tracked.entry_id)
-        sent = tracked.documents + (
-            [tracked.in_flight[1]] if tracked.in_flight and tracked.in_flight[1] else []
-        )
+        step, unsure = tracked.in_flight or ("", None)
+        documents = tracked.documents[-1:] + ([unsure] if unsure is not None else [])
         if tracked.state is None:
             # Never acknowledged: absent, or created by the request cut off by a kill.
-            if entry is not None:
-                assert entry.document in sent, tracked.entry_id
+            if entry is not None and entry.document not in documents:
+                findings.damaged.append(f"{tracked.entry_id}: a document nobody sent")
             continue
-        assert entry is not None, f"{tracked.entry_id} was acknowledged but is lost"
-        allowed_states = {tracked.state}
-        if tracked.in_flight:
-            allowed_states.add(STATE_AFTER[tracked.in_flight[0]])
-        assert entry.state in allowed_states, (tracked.entry_id, entry.state, allowed_states)
-        allowed_documents = [tracked.documents[-1]]
-        if tracked.in_flight and tracked.in_flight[1] is not None:
-            allowed_documents.append(tracked.in_flight[1])
-        assert entry.document in allowed_documents, f"{tracked.entry_id}: content lost"
-        verified += 1
+        states = {tracked.state} | ({STATE_AFTER[step]} if step else set())
+        if entry is None:
+            findings.lost.append(f"{tracked.entry_id}: acknowledged, not stored")
+        elif entry.state not in states:
+            findings.lost.append(f"{tracked.entry_id}: {entry.state}, not {sorted(states)}")
+        elif entry.document not in documents:
+            findings.lost.append(f"{tracked.entry_id}: the acknowledged content is not stored")
+        else:
+            findings.verified += 1
     for entry_id, entry in entries.items():
         found = revisions.get(entry_id, [])
-        numbers = [r.number for r in found]
-        assert numbers == list(range(1, entry.head_revision + 1)), (entry_id, numbers)
+        if [r.number for r in found] != list(range(1, entry.head_revision + 1)):
+            findings.damaged.append(f"{entry_id}: revisions {[r.number for r in found]}")
+            continue
         current = entry.published_revision or entry.head_revision
-        assert entry.document == found[current - 1].document, (
-            f"{entry_id}: document is not r{current}"
-        )
+        if entry.document != found[current - 1].document:
+            findings.damaged.append(f"{entry_id}: its document is not revision {current}'s")
         for revision in found:
-            whole = revision.document.get("id") == entry_id and bool(revision.document.get("name"))
-            assert whole, f"{entry_id} r{revision.number} is not a whole document"
-    return verified
+            if revision.document.get("id") != entry_id or not revision.document.get("name"):
+                findings.damaged.append(f"{entry_id} r{revision.number}: not a whole document")
+            if (entry_id, revision.number) not in changes:
+                findings.damaged.append(f"{entry_id} r{revision.number}: no change-feed row")
+    return findings
 
 
 def unfound(server: Server, engine: Engine) -> list[str]:
@@ -248,18 +251,21 @@ def test_acknowledged_writes_survive_kill_9_under_concurrent_writers(
         started = time.monotonic()
         tally = run_load(server, supplier_keys, reviewer)
         loaded = time.monotonic() - started
-        verified = check_acknowledged(engine, tally)
+        findings = check_acknowledged(engine, tally)
         missing = unfound(server, engine)
     finally:
         server.stop()
-    lost = tally.acknowledged and sum(1 for t in tally.entries if t.state) - verified
     print(
-        f"\n{engine.dialect.name}: {WRITERS} writers, {KILLS} kills in {loaded:.1f} s: "
-        f"acknowledged {tally.acknowledged} writes on {sum(1 for t in tally.entries if t.state)} "
-        f"entries, verified {verified} entries, lost {lost}, "
-        f"5xx {len(tally.server_errors)}, unanswered {tally.unanswered}, refused {tally.refused}, "
-        f"published not found in {SEARCH_WITHIN:.0f} s {len(missing)}"
+        f"\n{engine.dialect.name}: {WRITERS} writers, {KILLS} kills with restarts in "
+        f"{loaded:.1f} s: acknowledged {tally.acknowledged} writes on "
+        f"{sum(1 for t in tally.entries if t.state)} entries, verified {findings.verified}, "
+        f"lost {len(findings.lost)}, half-written {len(findings.damaged)}, "
+        f"5xx {len(tally.server_errors)}, unanswered {tally.unanswered}, "
+        f"refused {tally.refused}, published but not found within {SEARCH_WITHIN:.0f} s "
+        f"{len(missing)}"
     )
     assert tally.acknowledged > WRITERS * 4, "too little load to mean anything"
+    assert findings.lost == [], findings.lost[:20]
+    assert findings.damaged == [], findings.damaged[:20]
     assert tally.server_errors == [], tally.server_errors[:20]
     assert missing == [], missing[:20]
