@@ -500,18 +500,24 @@ def test_hostile_input_is_rejected_without_raising(text: str) -> None:
     ],
     ids=["url", "landing-url", "licence", "language"],
 )
-def test_hostile_long_values_are_handled_quickly(overrides: dict[str, Any]) -> None:
+#: Not a speed target (those live in bench/): a guard against work that grows
+#: exponentially or quadratically with the input, which takes minutes, not seconds,
+#: however busy the machine is. Linear parsing takes well under a second.
+RUNAWAY_SECONDS = 30
+
+
+def test_hostile_long_values_do_not_run_away(overrides: dict[str, Any]) -> None:
     started = time.monotonic()
     result = parse(a_publiccode(**overrides))
     assert len(result.entries) + len(result.rejected) == 1
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < RUNAWAY_SECONDS
 
 
-def test_hostile_many_blank_lines_are_handled_quickly() -> None:
+def test_hostile_many_blank_lines_do_not_run_away() -> None:
     started = time.monotonic()
     text = dump_yaml(a_publiccode()) + "\n" * 900_000
     assert len(IMPORTER.parse(text, "publiccode.yml").entries) == 1
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < RUNAWAY_SECONDS
 
 
 def test_hostile_huge_text_is_rejected_without_parsing() -> None:
