@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.reading import ReaderClosed
-from whoosh.writing import CLEAR
+from whoosh.reading import SegmentReader
+from whoosh.writing import CLEAR, NO_MERGE
 
 from registry.search.analysis import Normaliser
 from registry.search.model import IndexedEntry, SearchQuery, SearchResult, Similar
@@ -48,6 +49,11 @@ PROGRESS_EVERY = 500
 CHECK_INTERVAL = 1.0
 #: Answers of `similar` kept for the current index generation.
 SIMILAR_CACHE = 4096
+#: Every write adds a small segment, and each segment costs every search a little: past
+#: this many, `merge` folds the small ones into one.
+MERGE_SEGMENTS = 4
+#: ... and past this share of deleted documents, everything into one.
+MERGE_DELETED = 0.1
 
 
 class WhooshIndex:
@@ -194,8 +200,26 @@ class WhooshIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            # Merging is left to `merge`, off the path from a write to its being searchable.
+            writer.commit(mergetype=NO_MERGE)
             self._replace_snapshot()
+
+    def merge(self) -> bool:
+        """Fold the small segments that writes add into one, once there are more than
+        MERGE_SEGMENTS; everything into one when the first segment holds too many deleted
+        documents or is smaller than the rest. Searches use the current snapshot meanwhile. Whether it merged."""
+        with self._write_lock:
+            self._check_open()
+            segments = self._ix._segments()
+            if len(segments) <= MERGE_SEGMENTS:
+                return False
+            first, size = segments[0], segments[0].doc_count_all()
+            rest = sum(s.doc_count_all() for s in segments[1:])
+            everything = rest > size or first.deleted_count() > MERGE_DELETED * max(1, size)
+            writer = self._writer()
+            writer.commit(mergetype=_merge_all if everything else _merge_after_first)
+            self._replace_snapshot()
+            return True
 
     def rebuild(
         self,
@@ -242,7 +266,9 @@ class WhooshIndex:
 
     def _writer(self, **options: Any) -> Any:
         try:
-            return self._ix.writer(timeout=self.lock_timeout, **options)
+            # Compound segment files are read through a memory map of the whole file, one
+            # per reader and snapshot; separate files are read as needed.
+            return self._ix.writer(timeout=self.lock_timeout, **{"compound": False, **options})
         except LockError:
             raise TimeoutError(
                 f"the search index in {self.folder} is locked by another writer"
@@ -279,15 +305,15 @@ class WhooshIndex:
             self._stale = self._ix.latest_generation() != current.generation
         if current is None or self._stale:
             self._stale = False
-            replacement = self._open_snapshot()
+            replacement = self._open_snapshot(current)
             if current is not None:
                 self._retire(current)
             self._current = current = replacement
         return current
 
-    def _open_snapshot(self) -> Snapshot:
+    def _open_snapshot(self, previous: Snapshot | None = None) -> Snapshot:
         with self._segments_lock:
-            snapshot = Snapshot(self._ix, self._segments)
+            snapshot = Snapshot(self._ix, self._segments, previous)
             for key in [k for k in self._segments if k not in snapshot.segment_keys]:
                 del self._segments[key]
         return snapshot
@@ -296,7 +322,7 @@ class WhooshIndex:
         # Built in the writer's thread, so searches keep using the old snapshot meanwhile
         # and never pay for opening the new one.
         try:
-            snapshot = self._open_snapshot()
+            snapshot = self._open_snapshot(self._current)
             snapshot.warm()
         except Exception:
             log.exception("Could not open the search index after a commit")
@@ -344,6 +370,29 @@ class WhooshIndex:
         writer.commit()
         self._current = self._open_snapshot()
         self._recreated = True
+
+
+def _merge_after_first(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy: every segment after the first into the new one. The first keeps its
+    documents' numbers, so the next snapshot patches its tables instead of rebuilding them
+    (Whoosh's own policy sorts segments by size, which renumbers everything)."""
+    for segment in segments[1:]:
+        _add_segment(writer, segment)
+    return segments[:1]
+
+
+def _merge_all(writer: Any, segments: list[Any]) -> list[Any]:
+    for segment in segments:
+        _add_segment(writer, segment)
+    return []
+
+
+def _add_segment(writer: Any, segment: Any) -> None:
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    try:
+        writer.add_reader(reader)
+    finally:
+        reader.close()
 
 
 def _similar_key(document: Mapping[str, Any]) -> tuple[Any, ...]:
