@@ -292,6 +292,8 @@ class IndexFeeder:
                 try:
                     if self.writes:
                         self.poll()
+                        # Writes add small segments; fold them here, off the write path.
+                        self.index.merge()
                         continue
                     self.sync_synonyms()
                     if self.lead():

@@ -11,6 +11,7 @@ search uses it, so `apply` in one thread never closes a reader under a search in
 
 import gc
 import logging
+import shutil
 import threading
 import time
 import warnings
@@ -21,8 +22,7 @@ from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.reading import ReaderClosed
-from whoosh.reading import SegmentReader
+from whoosh.reading import ReaderClosed, SegmentReader
 from whoosh.writing import CLEAR, NO_MERGE
 
 from registry.search.analysis import Normaliser
@@ -65,11 +65,15 @@ class WhooshIndex:
         synonyms: Synonyms,
         lock_timeout: float = LOCK_TIMEOUT,
         check_interval: float = CHECK_INTERVAL,
+        seed: Path | None = None,
     ) -> None:
         """Open the index in `folder`, or create it there (see `recreated`).
 
         `lock_timeout`: seconds a commit waits for another process's writer.
         `check_interval`: seconds between checks for commits by other processes.
+        `seed`: a copy of another instance's index (`export`) to start from when `folder`
+        holds no usable index: it carries its high-water mark, so the change feed then
+        brings it up to date without a rebuild. Ignored when it cannot be used either.
         """
         self.folder = Path(folder)
         self.synonyms = synonyms
@@ -92,8 +96,12 @@ class WhooshIndex:
         self._recreated = False
         self._ix: Any = None
         self.folder.mkdir(parents=True, exist_ok=True)
-        if not self._open_existing():
-            self._recreate()
+        if self._open_existing():
+            return
+        if seed is not None and self._copy_seed(Path(seed)) and self._open_existing():
+            log.info("Search index in %s started from the copy in %s", self.folder, seed)
+            return
+        self._recreate()
 
     def _open_existing(self) -> bool:
         """Open the index already in the folder; False when there is none that can be used."""
@@ -117,6 +125,43 @@ class WhooshIndex:
             finally:
                 gc.collect()
         return False
+
+    def _copy_seed(self, seed: Path) -> bool:
+        if not any(seed.glob(f"_{INDEX_NAME}_*.toc")):
+            log.warning("No search index to start from in %s", seed)
+            return False
+        self._close_files()
+        self._remove_index_files()
+        for path in seed.iterdir():
+            if path.is_file() and _is_index_file(path.name):
+                shutil.copy2(path, self.folder / path.name)
+        return True
+
+    def export(self, destination: Path) -> int:
+        """Copy the index as of its latest commit into `destination` (a new or empty
+        folder), for another instance to start from (`seed`); its high-water mark. Writes
+        by this and other processes wait meanwhile, so the copy is one commit's files."""
+        destination = Path(destination)
+        destination.mkdir(parents=True, exist_ok=True)
+        with self._write_lock:
+            self._check_open()
+            writer = self._writer()  # holds Whoosh's lock on the folder
+            try:
+                generation = self._ix.latest_generation()
+                toc = f"_{INDEX_NAME}_{generation}.toc"
+                names = [toc, *(f for s in self._ix._segments() for f in _segment_files(self, s))]
+                for name in names:
+                    shutil.copy2(self.folder / name, destination / name)
+                opened = whoosh_index.open_dir(str(destination), indexname=INDEX_NAME)
+                try:
+                    with opened.searcher() as searcher:
+                        stored = searcher.document(id=META_ID)
+                finally:
+                    opened.close()
+            finally:
+                writer.cancel()
+        meta = stored.get("meta") if stored else None
+        return int(meta.get("high_water", 0)) if isinstance(meta, dict) else 0
 
     @property
     def recreated(self) -> bool:
@@ -207,7 +252,8 @@ class WhooshIndex:
     def merge(self) -> bool:
         """Fold the small segments that writes add into one, once there are more than
         MERGE_SEGMENTS; everything into one when the first segment holds too many deleted
-        documents or is smaller than the rest. Searches use the current snapshot meanwhile. Whether it merged."""
+        documents or is smaller than the rest. Searches use the current snapshot meanwhile.
+        Whether it merged."""
         with self._write_lock:
             self._check_open()
             segments = self._ix._segments()
@@ -334,6 +380,11 @@ class WhooshIndex:
             self._current = snapshot
             self._stale = False
 
+    def _remove_index_files(self) -> None:
+        for path in self.folder.iterdir():
+            if path.is_file() and _is_index_file(path.name):
+                path.unlink()
+
     def _retire(self, snapshot: Snapshot) -> None:
         snapshot.retired = True
         if not snapshot.users:
@@ -349,18 +400,17 @@ class WhooshIndex:
 
     # Recreating
 
-    def _recreate(self) -> None:
+    def _close_files(self) -> None:
         if self._current is not None:
             self._current.close()
             self._current = None
         if self._ix is not None:
             self._ix.close()
-        for path in self.folder.iterdir():
-            if path.is_file() and (
-                path.name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_"))
-                or path.suffix in (".toc", ".seg", ".trm", ".pst", ".fdt", ".fdi", ".col")
-            ):
-                path.unlink()
+            self._ix = None
+
+    def _recreate(self) -> None:
+        self._close_files()
+        self._remove_index_files()
         self._segments.clear()
         self._ix = whoosh_index.create_in(
             str(self.folder), build_schema(self.synonyms.spellings), indexname=INDEX_NAME
@@ -370,6 +420,18 @@ class WhooshIndex:
         writer.commit()
         self._current = self._open_snapshot()
         self._recreated = True
+
+
+def _is_index_file(name: str) -> bool:
+    return name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_")) or name.endswith(
+        (".toc", ".seg", ".trm", ".pst", ".fdt", ".fdi", ".col")
+    )
+
+
+def _segment_files(index: WhooshIndex, segment: Any) -> list[str]:
+    """The files of one segment: the compound file, or the separate ones."""
+    prefix = f"{segment.segment_id()}."
+    return sorted(p.name for p in index.folder.iterdir() if p.name.startswith(prefix))
 
 
 def _merge_after_first(writer: Any, segments: list[Any]) -> list[Any]:

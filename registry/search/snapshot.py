@@ -18,8 +18,8 @@ import bisect
 import math
 import threading
 from array import array
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh.query import Term
@@ -194,7 +194,7 @@ class Snapshot:
         self.cards: list[Card | None] = cards
         self.name_keys: list[str] = name_keys
         self.factors: list[float] = factors
-        self.size = len(cards)
+        self.size: int = len(cards)
         # Deletions can reach any segment, but there are few of them: read them all.
         deleted: set[int] = set()
         live = 0
@@ -209,6 +209,7 @@ class Snapshot:
         self.live = live
         self.count = live.bit_count()
         tables = [(segment.facets, offset) for _, segment, offset in tail]
+        self.facets: FacetTable
         if previous is not None:
             self.facets = FacetTable.extend(previous.facets, kept, tables)
         else:
@@ -393,10 +394,7 @@ class Snapshot:
         if len(removed) + len(added) > _PATCH_LIMIT:
             return None
         key = self._key(order)
-        if kept < previous.size:
-            docs = [d for d in docs if d < kept]
-        else:
-            docs = list(docs)
+        docs = [d for d in docs if d < kept] if kept < previous.size else list(docs)
         labels = labels[:kept]
         labels.extend([_LAST] * (self.size - kept))
         for d in removed:
