@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.reading import ReaderClosed, SegmentReader
 from whoosh.writing import CLEAR, NO_MERGE
@@ -314,7 +315,9 @@ class WhooshIndex:
         try:
             # Compound segment files are read through a memory map of the whole file, one
             # per reader and snapshot; separate files are read as needed.
-            return self._ix.writer(timeout=self.lock_timeout, **{"compound": False, **options})
+            return self._ix.writer(
+                timeout=self.lock_timeout, codec=_CODEC, **{"compound": False, **options}
+            )
         except LockError:
             raise TimeoutError(
                 f"the search index in {self.folder} is locked by another writer"
@@ -420,6 +423,19 @@ class WhooshIndex:
         writer.commit()
         self._current = self._open_snapshot()
         self._recreated = True
+
+
+class _Codec(W3Codec):  # type: ignore[misc]
+    """Whoosh's codec without per-block length statistics: only Whoosh's own scorers read
+    them (searches here score from the cards), and writing them reads every posting's
+    document length back from disk, a sixth of the time an index build takes."""
+
+    length_stats = False
+
+
+#: Postings blocks are not compressed: a tenth faster to build and to read, for 40% more
+#: disk.
+_CODEC = _Codec(compression=0)
 
 
 def _is_index_file(name: str) -> bool:
