@@ -51,8 +51,10 @@ CHECK_INTERVAL = 1.0
 #: Answers of `similar` kept for the current index generation.
 SIMILAR_CACHE = 4096
 #: Every write adds a small segment, and each segment costs every search a little: past
-#: this many, `merge` folds the small ones into one.
-MERGE_SEGMENTS = 4
+#: this many, `merge` folds the small ones together.
+MERGE_SEGMENTS = 5
+#: How much bigger than the segments merged after it a segment must be to be left alone.
+MERGE_RATIO = 4
 #: ... and past this share of deleted documents, everything into one.
 MERGE_DELETED = 0.1
 
@@ -251,20 +253,27 @@ class WhooshIndex:
             self._replace_snapshot()
 
     def merge(self) -> bool:
-        """Fold the small segments that writes add into one, once there are more than
-        MERGE_SEGMENTS; everything into one when the first segment holds too many deleted
-        documents or is smaller than the rest. Searches use the current snapshot meanwhile.
-        Whether it merged."""
+        """Fold the small segments that writes add, once there are more than
+        MERGE_SEGMENTS: the newest ones, back to one at least MERGE_RATIO times their
+        size, so each document is rewritten a few times over its life, not on every merge.
+        Everything into one when the first segment holds too many deleted documents or is
+        smaller than the rest. Searches use the current snapshot meanwhile. Whether it
+        merged."""
         with self._write_lock:
             self._check_open()
             segments = self._ix._segments()
             if len(segments) <= MERGE_SEGMENTS:
                 return False
-            first, size = segments[0], segments[0].doc_count_all()
-            rest = sum(s.doc_count_all() for s in segments[1:])
-            everything = rest > size or first.deleted_count() > MERGE_DELETED * max(1, size)
+            sizes = [s.doc_count_all() for s in segments]
+            first = segments[0]
+            if sum(sizes[1:]) > sizes[0] or first.deleted_count() > MERGE_DELETED * sizes[0]:
+                start = 0
+            else:
+                start = len(sizes) - 1
+                while start > 1 and sizes[start - 1] < MERGE_RATIO * sum(sizes[start:]):
+                    start -= 1
             writer = self._writer()
-            writer.commit(mergetype=_merge_all if everything else _merge_after_first)
+            writer.commit(mergetype=_merge_from(start))
             self._replace_snapshot()
             return True
 
@@ -450,19 +459,17 @@ def _segment_files(index: WhooshIndex, segment: Any) -> list[str]:
     return sorted(p.name for p in index.folder.iterdir() if p.name.startswith(prefix))
 
 
-def _merge_after_first(writer: Any, segments: list[Any]) -> list[Any]:
-    """Merge policy: every segment after the first into the new one. The first keeps its
-    documents' numbers, so the next snapshot patches its tables instead of rebuilding them
-    (Whoosh's own policy sorts segments by size, which renumbers everything)."""
-    for segment in segments[1:]:
-        _add_segment(writer, segment)
-    return segments[:1]
+def _merge_from(start: int) -> Callable[[Any, list[Any]], list[Any]]:
+    """Merge policy: the segments from `start` on into the new one. The ones before keep
+    their documents' numbers, so the next snapshot patches their tables instead of
+    rebuilding them (Whoosh's own policy sorts segments by size, renumbering everything)."""
 
+    def policy(writer: Any, segments: list[Any]) -> list[Any]:
+        for segment in segments[start:]:
+            _add_segment(writer, segment)
+        return segments[:start]
 
-def _merge_all(writer: Any, segments: list[Any]) -> list[Any]:
-    for segment in segments:
-        _add_segment(writer, segment)
-    return []
+    return policy
 
 
 def _add_segment(writer: Any, segment: Any) -> None:
