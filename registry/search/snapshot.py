@@ -17,6 +17,7 @@ deleted documents.
 import bisect
 import math
 import threading
+import weakref
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,6 +141,9 @@ class Snapshot:
         """`previous`: the snapshot this one replaces, whose tables it derives its own from
         where the segments are the same."""
         self.searcher = ix.searcher()
+        # Closed by `close`, or when the snapshot is dropped unclosed (an index nobody
+        # closed): segment files are separate open files, not one memory map.
+        self._close = weakref.finalize(self, self.searcher.close)
         try:
             reader = self.searcher.reader()
             self.generation: int = reader.generation()
@@ -155,7 +159,7 @@ class Snapshot:
             self._build(previous)
             self.meta: dict[str, Any] = self._meta()
         except BaseException:
-            self.searcher.close()
+            self._close()
             raise
         # Whoosh readers seek and read shared file objects: one thread at a time.
         self.io = threading.Lock()
@@ -244,7 +248,7 @@ class Snapshot:
 
     def close(self) -> None:
         with self.io:
-            self.searcher.close()
+            self._close()
 
     # Postings and scores
 
