@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--verbose", "-v", action="store_true", help="list every warning")
 
     commands.add_parser("reindex", help="rebuild this instance's search index from the database")
+    index_export = commands.add_parser(
+        "index-export",
+        help="copy this instance's search index into a folder, for a new instance to start "
+        "from (REGISTRY_INDEX_SNAPSHOT)",
+    )
+    index_export.add_argument("destination", type=Path, help="a new or empty folder")
 
     add_source_commands(commands)
     duplicates = commands.add_parser(
@@ -183,6 +189,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return run_sources(args, services, sys.stdout)
         if args.command == "duplicates":
             return _duplicates(args, services)
+        if args.command == "index-export":
+            return _index_export(args.destination, services)
     finally:
         services.close()
     raise CommandError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses
@@ -341,6 +349,19 @@ def _duplicates(args: argparse.Namespace, services: Services) -> int:
     print(
         f"{len(listed)} {args.state if args.state != 'all' else ''} proposal(s).".replace("  ", " ")
     )
+    return 0
+
+
+def _index_export(destination: Path, services: Services) -> int:
+    if destination.exists() and any(destination.iterdir()):
+        print(f"{destination} is not empty; choose a new or empty folder.", file=sys.stderr)
+        return 2
+    search = services.open_search()
+    try:
+        mark = search.index.export(destination)  # type: ignore[attr-defined]
+    finally:
+        search.close()
+    print(f"Copied the search index to {destination} (change feed mark {mark}).")
     return 0
 
 

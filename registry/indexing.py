@@ -291,7 +291,11 @@ class IndexFeeder:
             while not self._stop.wait(interval):
                 try:
                     if self.writes:
-                        self.poll()
+                        # Writes add small segments; fold them here, off the write path,
+                        # when a poll found nothing to apply (a write that comes during a
+                        # merge waits for it).
+                        if not self.poll():
+                            self.index.merge()
                         continue
                     self.sync_synonyms()
                     if self.lead():

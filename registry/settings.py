@@ -34,6 +34,12 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
     ("REGISTRY_MAX_BODY_BYTES", "1048576", "Largest request body accepted; larger ones get 413."),
     ("REGISTRY_DEBUG", "false", "Show tracebacks in 500 responses (never in production)."),
     ("REGISTRY_INDEX_DIR", "<data dir>/index", "This instance's own search index folder."),
+    (
+        "REGISTRY_INDEX_SNAPSHOT",
+        "(none)",
+        "A copy of a peer's index (`registry index-export`) a new instance starts from, "
+        "then catches up from the change feed instead of rebuilding.",
+    ),
     ("REGISTRY_SEARCH_POLL_SECONDS", "0.25", "How often the change feed is read into the index."),
     (
         "REGISTRY_BASE_URL",
@@ -118,6 +124,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     debug: bool = False
     index_dir: Path | None = None
+    index_snapshot: Path | None = None
     search_poll_seconds: float = 0.25
     secret_key: str = ""
     base_url: str = ""
@@ -166,6 +173,9 @@ class Settings:
             max_body_bytes=_integer(env, "REGISTRY_MAX_BODY_BYTES", 1024 * 1024, low=1024),
             debug=_boolean(env, "REGISTRY_DEBUG"),
             index_dir=Path(env["REGISTRY_INDEX_DIR"]) if env.get("REGISTRY_INDEX_DIR") else None,
+            index_snapshot=(
+                Path(env["REGISTRY_INDEX_SNAPSHOT"]) if env.get("REGISTRY_INDEX_SNAPSHOT") else None
+            ),
             search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
             secret_key=env.get("REGISTRY_SECRET_KEY", ""),
             base_url=_base_url(env.get("REGISTRY_BASE_URL", "")),

@@ -96,7 +96,12 @@ class Services:
         folder = self.settings.effective_index_dir
         # The host's worker processes share the folder: one at a time may (re)create it.
         with opening(folder):
-            index = WhooshIndex(folder, replace(file, groups=groups), check_interval=0.05)
+            index = WhooshIndex(
+                folder,
+                replace(file, groups=groups),
+                check_interval=0.05,
+                seed=self.settings.index_snapshot,
+            )
         follower = (
             SynonymFollower(
                 self.engine, index.set_synonym_groups, lambda: file.groups, stored.version

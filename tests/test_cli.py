@@ -6,6 +6,8 @@ import pytest
 
 from registry.cli import main
 from registry.documents import dump_json, dump_yaml, parse_yaml
+from registry.settings import Settings
+from registry.wiring import build_services
 from tests.builders import SEED_DIR, an_entry, write
 
 
@@ -151,6 +153,42 @@ def test_reindex_rebuilds_the_search_index(
     assert "Rebuilt the search index" in out
     assert f"{data_dir / 'index'}: 78 entries" in out
     assert (data_dir / "index").is_dir()
+
+
+def test_index_export_lets_a_new_instance_start_without_rebuilding(
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["seed"]) == 0
+    assert main(["reindex"]) == 0
+    capsys.readouterr()
+
+    assert main(["index-export", str(tmp_path / "copy")]) == 0
+
+    assert f"Copied the search index to {tmp_path / 'copy'}" in capsys.readouterr().out
+    monkeypatch.setenv("REGISTRY_INDEX_DIR", str(tmp_path / "new"))
+    monkeypatch.setenv("REGISTRY_INDEX_SNAPSHOT", str(tmp_path / "copy"))
+    services = build_services(Settings.from_env())
+    search = services.open_search()
+    try:
+        assert not search.recreated
+        assert search.feeder.ensure_fresh(search.recreated).startswith("caught up")
+        assert search.index.count() == 78
+    finally:
+        search.close()
+        services.engine.dispose()
+
+
+def test_index_export_refuses_a_folder_in_use(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "notes.txt").write_text("mine")
+
+    assert main(["index-export", str(tmp_path / "copy")]) == 2
+    assert "not empty" in capsys.readouterr().err
 
 
 def test_import_dry_run_then_apply(

@@ -1,14 +1,17 @@
 """The change feed keeps a search index in step with the database."""
 
+import time
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session
+from whoosh import index as whoosh_index
 
 from registry.auth import OPERATOR
 from registry.indexing import GAP_TIMEOUT, IndexFeeder
 from registry.models import Change, utcnow
 from registry.search import SearchQuery, Synonyms, WhooshIndex
+from registry.search.index import INDEX_NAME, MERGE_SEGMENTS
 from registry.wiring import Services
 from tests.builders import SEED_DIR, an_entry
 from tests.conftest import Keys
@@ -151,3 +154,31 @@ def test_operator_import_is_indexed(services: Services, index: WhooshIndex) -> N
     IndexFeeder(services.engine, index).catch_up()
 
     assert found(index, "example") == ["example-tool"]
+
+
+def test_following_thread_merges_the_segments_that_writes_add(
+    services: Services, keys: Keys, index: WhooshIndex
+) -> None:
+    feeder = IndexFeeder(services.engine, index)
+    feeder.rebuild()
+    for i in range(MERGE_SEGMENTS + 1):
+        publish(services, keys, id=f"tool-{i}", name=f"Ward Tool {i}")
+        feeder.catch_up()
+    assert segments(index) > MERGE_SEGMENTS
+
+    feeder.start(interval=0.01)
+    deadline = time.monotonic() + 20
+    while segments(index) > MERGE_SEGMENTS and time.monotonic() < deadline:
+        time.sleep(0.05)
+    feeder.stop()
+
+    assert segments(index) <= 2
+    assert sorted(found(index, "ward tool")) == [f"tool-{i}" for i in range(MERGE_SEGMENTS + 1)]
+
+
+def segments(index: WhooshIndex) -> int:
+    ix = whoosh_index.open_dir(str(index.folder), indexname=INDEX_NAME)
+    try:
+        return len(ix._segments())
+    finally:
+        ix.close()

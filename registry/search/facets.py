@@ -59,6 +59,27 @@ class FacetTable:
                     into[value] = into.get(value, 0) | (members << offset)
         return cls(postings)
 
+    @classmethod
+    def extend(
+        cls, base: "FacetTable", kept: int, parts: Sequence[tuple["FacetTable", int]]
+    ) -> "FacetTable":
+        """`base` with its documents from number `kept` on replaced by per-segment tables:
+        after a write only the values of the new segments' documents are touched."""
+        below = (1 << kept) - 1
+        postings: dict[str, dict[str, int]] = {}
+        for facet in INDEXED:
+            values = base.postings.get(facet, {})
+            if any(members >> kept for members in values.values()):
+                postings[facet] = {v: m & below for v, m in values.items() if m & below}
+            else:
+                postings[facet] = dict(values)
+        for table, offset in parts:
+            for facet, values in table.postings.items():
+                into = postings[facet]
+                for value, members in values.items():
+                    into[value] = into.get(value, 0) | (members << offset)
+        return cls(postings)
+
     def value(self, facet: str, requested: str) -> str | None:
         """The indexed spelling of a filter value; filters ignore case."""
         values = self.postings.get(facet, {})

@@ -6,11 +6,20 @@ read in whole blocks, turned into BM25 term-frequency factors once per (immutabl
 segment and cached there, and combined per search with plain dict arithmetic. Facet
 values, names and field lengths come from a per-document `card` column, also loaded once
 per segment; a new snapshot after `apply` only loads the segments it has not seen.
+
+A write must not rebuild what it did not change: a snapshot opened after a commit that
+left the leading segments in place (an apply adds one small segment; a background merge
+replaces the small ones after the first) derives its document tables, facet bitsets and
+sort orders from the previous snapshot's, touching only the new segments and the newly
+deleted documents.
 """
 
+import bisect
 import math
 import threading
+import weakref
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +44,13 @@ _CLAUSE_BUDGET = 1_000_000  # clause results cached per snapshot
 #: (5 keeps the structure ~10 MB for 18k words at the same answers as the default 7).
 TYPO_DISTANCE = 2
 _TYPO_PREFIX = 5
+#: Sort orders give documents labels this far apart, so a new document gets a label
+#: between its neighbours' without renumbering the others.
+_GAP = 1 << 20
+_LAST = 1 << 62  # the label of documents not in the order (deleted, or the meta record)
+#: Beyond this many documents changed, an order is sorted afresh rather than patched.
+_PATCH_LIMIT = 5_000
+ORDERS = ("rank", "name", "updated")
 
 #: Document numbers, values and a factor: each document's score is value * factor.
 Postings = tuple["array[int]", "array[float]", float]
@@ -48,6 +64,10 @@ class Segment:
     facets: FacetTable
     name_keys: list[str]
     lengths: list[list[int]]  # per text field, words in each document
+    factors: list[float]  # each document's review-state score multiplier
+    live: int  # bitset of the documents that are entries (not the meta record)
+    totals: tuple[int, ...]  # per text field, words over every entry
+    having: tuple[int, ...]  # per text field, entries with any words in it
     _terms: dict[tuple[str, str, float], tuple["array[int]", "array[float]"]] = field(
         default_factory=dict
     )
@@ -69,6 +89,10 @@ class Segment:
             facets=FacetTable.from_cards(cards),
             name_keys=[name_key(c.name) if c else "" for c in cards],
             lengths=lengths,
+            factors=[STATE_FACTORS.get(c.state, 1.0) if c else 0.0 for c in cards],
+            live=bits.from_docnums([d for d, c in enumerate(cards) if c is not None], size),
+            totals=tuple(sum(field) for field in lengths),
+            having=tuple(sum(1 for n in field if n) for field in lengths),
         )
 
     def term(
@@ -145,8 +169,15 @@ class Segment:
 class Snapshot:
     """A searcher and the in-memory data derived from it; safe to share between threads."""
 
-    def __init__(self, ix: Any, segments: dict[str, Segment]) -> None:
+    def __init__(
+        self, ix: Any, segments: dict[str, Segment], previous: "Snapshot | None" = None
+    ) -> None:
+        """`previous`: the snapshot this one replaces, whose tables it derives its own from
+        where the segments are the same."""
         self.searcher = ix.searcher()
+        # Closed by `close`, or when the snapshot is dropped unclosed (an index nobody
+        # closed): segment files are separate open files, not one memory map.
+        self._close = weakref.finalize(self, self.searcher.close)
         try:
             reader = self.searcher.reader()
             self.generation: int = reader.generation()
@@ -157,10 +188,12 @@ class Snapshot:
                     segments[key] = Segment.load(leaf)
                 self.leaves.append((leaf, segments[key], offset))
             self.segment_keys = {_segment_key(leaf) for leaf, _, _ in self.leaves}
-            self._build()
+            # Sort orders: (documents in order, each document's label), labels ascending.
+            self._orders: dict[str, tuple[list[int], list[int]]] = {}
+            self._build(previous)
             self.meta: dict[str, Any] = self._meta()
         except BaseException:
-            self.searcher.close()
+            self._close()
             raise
         # Whoosh readers seek and read shared file objects: one thread at a time.
         self.io = threading.Lock()
@@ -170,37 +203,74 @@ class Snapshot:
         self._postings_size = 0
         self._clauses: dict[Alternatives, dict[int, float]] = {}
         self._clauses_size = 0
-        self._orders: dict[str, list[int]] = {}
         #: What query understanding derives from this snapshot (see `understanding`).
         self.derived: dict[str, Any] = {}
 
-    def _build(self) -> None:
-        cards: list[Card | None] = []
-        self.name_keys: list[str] = []
-        parts: list[tuple[FacetTable, int]] = []
-        deleted: set[int] = set()
-        for reader, segment, offset in self.leaves:
-            parts.append((segment.facets, offset))
+    def _build(self, previous: "Snapshot | None") -> None:
+        # The leading segments this snapshot shares with the previous one, at the same
+        # document numbers: their tables are taken over, not rebuilt.
+        shared = 0
+        if previous is not None:
+            for (_, segment, offset), (_, before, was) in zip(
+                self.leaves, previous.leaves, strict=False
+            ):
+                if segment is not before or offset != was:
+                    break
+                shared += 1
+        if previous is None or not shared:
+            kept, previous = 0, None
+        elif shared < len(previous.leaves):
+            kept = previous.leaves[shared][2]
+        else:
+            kept = previous.size
+        tail = self.leaves[shared:]
+        cards = previous.cards[:kept] if previous else []
+        name_keys = previous.name_keys[:kept] if previous else []
+        factors = previous.factors[:kept] if previous else []
+        for _, segment, _ in tail:
             cards.extend(segment.cards)
-            self.name_keys.extend(segment.name_keys)
+            name_keys.extend(segment.name_keys)
+            factors.extend(segment.factors)
+        self.cards: list[Card | None] = cards
+        self.name_keys: list[str] = name_keys
+        self.factors: list[float] = factors
+        self.size: int = len(cards)
+        # Deletions can reach any segment, but there are few of them: read them all.
+        deleted: set[int] = set()
+        live = 0
+        for reader, segment, offset in self.leaves:
+            members = segment.live
             if reader.has_deletions():
-                deleted.update(offset + d for d in deleted_docs(reader))
-        self.cards = cards
-        self.size = len(cards)
+                local = list(deleted_docs(reader))
+                deleted.update(offset + d for d in local)
+                members &= ~bits.from_docnums(local, len(segment.cards))
+            live |= members << offset
         self.deleted = deleted
-        live = [d for d, card in enumerate(cards) if card is not None and d not in deleted]
-        self.live = bits.from_docnums(live, self.size)
-        self.count = len(live)
-        self.facets = FacetTable.combine(parts)
+        self.live = live
+        self.count = live.bit_count()
+        tables = [(segment.facets, offset) for _, segment, offset in tail]
+        self.facets: FacetTable
+        if previous is not None:
+            self.facets = FacetTable.extend(previous.facets, kept, tables)
+        else:
+            self.facets = FacetTable.combine(tables)
         self.state_bits = self.facets.postings.get("state", {})
-        self.factors = [STATE_FACTORS.get(c.state, 1.0) if c else 0.0 for c in cards]
         # Statistics over live entries only, so the same entries always score the same
         # however often they were deleted and re-added. Averages are over the entries that
         # have the field at all, as Lucene does.
         self.average = []
+        gone = [c for d in deleted if (c := cards[d]) is not None]
         for i in range(len(TEXT_FIELDS)):
-            lengths = [n for d in live if (n := cards[d].lengths[i])]  # type: ignore[union-attr]
-            self.average.append(max(1.0, sum(lengths) / max(1, len(lengths))))
+            total = sum(segment.totals[i] for _, segment, _ in self.leaves)
+            total -= sum(c.lengths[i] for c in gone)
+            having = sum(segment.having[i] for _, segment, _ in self.leaves)
+            having -= sum(1 for c in gone if c.lengths[i])
+            self.average.append(max(1.0, total / max(1, having)))
+        if previous is not None:
+            for order, (docs, labels) in list(previous._orders.items()):
+                patched = self._patch(order, docs, labels, previous, kept)
+                if patched is not None:
+                    self._orders[order] = patched
 
     def _meta(self) -> dict[str, Any]:
         stored = self.searcher.document(id=META_ID)
@@ -214,7 +284,7 @@ class Snapshot:
 
     def close(self) -> None:
         with self.io:
-            self.searcher.close()
+            self._close()
 
     # Postings and scores
 
@@ -364,35 +434,90 @@ class Snapshot:
             return dict(self.searcher.stored_fields(docnum))
 
     def position(self, order: str) -> list[int]:
-        """Each document's place in an order: "name", "updated" (newest first) or "rank"."""
+        """Each document's label in an order ("name", "updated" newest first, or "rank"):
+        a smaller label comes first; documents not in the order (deleted) come last.
+        Labels are spaced apart so that a later snapshot can place new documents between
+        them: compare them, don't count with them."""
         found = self._orders.get(order)
         if found is None:
-            found = [self.size] * self.size
-            for place, docnum in enumerate(self._sort(order)):
-                found[docnum] = place
+            docs = sorted(bits.docnums(self.live), key=self._key(order))
+            found = docs, _labels(docs, self.size)
             self._orders[order] = found
-        return found
+        return found[1]
 
-    def _sort(self, order: str) -> list[int]:
-        keys, cards = self.name_keys, self.cards
-        by_name = sorted(
-            bits.docnums(self.live),
-            key=lambda d: (keys[d], cards[d].id),  # type: ignore[union-attr]
-        )
+    def _key(self, order: str) -> Callable[[int], tuple[Any, ...]]:
+        """The sort key of an order: ties go by name, then id, then document number."""
+        keys, cards, factors = self.name_keys, self.cards, self.factors
         if order == "name":
-            return by_name
+            return lambda d: (keys[d], cards[d].id, d)  # type: ignore[union-attr]
         if order == "updated":
-            updated = {d: c.updated_at for d in by_name if (c := cards[d])}
-            return sorted(by_name, key=updated.__getitem__, reverse=True)
-        return sorted(by_name, key=lambda d: -self.factors[d])
+            return lambda d: (_Newest(cards[d].updated_at), keys[d], cards[d].id, d)  # type: ignore[union-attr]
+        return lambda d: (-factors[d], keys[d], cards[d].id, d)  # type: ignore[union-attr]
+
+    def _patch(
+        self, order: str, docs: list[int], labels: list[int], previous: "Snapshot", kept: int
+    ) -> tuple[list[int], list[int]] | None:
+        """The previous snapshot's order with the documents it lost taken out and the new
+        ones put in, or None when so much changed that sorting afresh is cheaper. The first
+        `kept` documents are the same ones, at the same numbers, in both snapshots."""
+        below = (1 << kept) - 1
+        removed = bits.docnums(previous.live & below & ~self.live)
+        added = [kept + d for d in bits.docnums(self.live >> kept)]
+        if len(removed) + len(added) > _PATCH_LIMIT:
+            return None
+        key = self._key(order)
+        docs = [d for d in docs if d < kept] if kept < previous.size else list(docs)
+        labels = labels[:kept]
+        labels.extend([_LAST] * (self.size - kept))
+        for d in removed:
+            i = bisect.bisect_left(docs, key(d), key=key)
+            if i < len(docs) and docs[i] == d:
+                del docs[i]
+            else:  # not expected: the card of a kept document does not change
+                docs.remove(d)
+            labels[d] = _LAST
+        for d in added:
+            i = bisect.bisect_left(docs, key(d), key=key)
+            low = labels[docs[i - 1]] if i else None
+            high = labels[docs[i]] if i < len(docs) else None
+            docs.insert(i, d)
+            if low is None:
+                labels[d] = (high if high is not None else 0) - _GAP
+            elif high is None:
+                labels[d] = low + _GAP
+            elif high - low > 1:
+                labels[d] = (low + high) // 2
+            else:  # no room left between the neighbours: label everything afresh
+                labels = _labels(docs, self.size)
+        return docs, labels
 
     def warm(self) -> None:
-        """Compute the sort orders now rather than in the first search that needs them."""
-        for order in ("rank", "name", "updated"):
+        """Compute the sort orders now rather than in the first search that needs them
+        (after a write, the new snapshot has patched the previous one's already)."""
+        for order in ORDERS:
             self.position(order)
         with self.io:
             for reader, segment, _ in self.leaves:
                 segment.spelling_words(reader)  # builds the typo dictionary too
+
+
+class _Newest(str):
+    """A timestamp that sorts newest first."""
+
+    __slots__ = ()
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:
+        return str.__lt__(self, other)
+
+
+def _labels(docs: list[int], size: int) -> list[int]:
+    labels = [_LAST] * size
+    for place, d in enumerate(docs):
+        labels[d] = place * _GAP
+    return labels
 
 
 def _segment_key(reader: Any) -> str:

@@ -59,7 +59,7 @@ def test_truncated_index_files_are_recreated(tmp_path: Path, synonyms: Synonyms)
     first = WhooshIndex(tmp_path, synonyms)
     first.rebuild(seed_entries(), high_water=42)
     first.close()
-    for path in tmp_path.glob("*.seg"):
+    for path in tmp_path.glob("MAIN_*"):  # segment files, compound (.seg) or not
         path.write_bytes(path.read_bytes()[:100])
 
     again = WhooshIndex(tmp_path, synonyms)
@@ -271,3 +271,34 @@ def test_whoosh_index_is_a_search_index(index_of: IndexFactory) -> None:
     index: SearchIndex = index_of()
 
     assert index.count() == 0
+
+
+def test_index_started_from_a_copy_catches_up_without_rebuild(
+    tmp_path: Path, synonyms: Synonyms
+) -> None:
+    peer = WhooshIndex(tmp_path / "peer", synonyms)
+    peer.rebuild(seed_entries(), high_water=42)
+    copied = peer.export(tmp_path / "copy")
+    peer.apply([an_indexed_entry(id="later", name="Later Entry")], [], high_water=43)
+
+    fresh = WhooshIndex(tmp_path / "new", synonyms, seed=tmp_path / "copy")
+
+    assert copied == 42
+    assert not fresh.recreated
+    assert (fresh.high_water(), fresh.count()) == (42, len(seed_entries()))
+    assert ids(fresh, "openmrs")[0] == "openmrs"
+    fresh.apply([an_indexed_entry(id="later", name="Later Entry")], [], high_water=43)
+    assert ids(fresh, "later entry")[0] == "later"
+    peer.close()
+    fresh.close()
+
+
+def test_unusable_copy_to_start_from_means_a_recreated_index(
+    tmp_path: Path, synonyms: Synonyms
+) -> None:
+    (tmp_path / "copy").mkdir()
+
+    fresh = WhooshIndex(tmp_path / "new", synonyms, seed=tmp_path / "copy")
+
+    assert fresh.recreated
+    fresh.close()
