@@ -72,6 +72,7 @@ class Segment:
         default_factory=dict
     )
     _phrases: dict[tuple[str, tuple[str, ...]], list[int]] = field(default_factory=dict)
+    _frequencies: dict[tuple[str, str], int] = field(default_factory=dict)
     _cached: list[int] = field(default_factory=lambda: [0])
     _spelling: list[Any] = field(default_factory=list)  # [words, SymSpell] once built
 
@@ -156,6 +157,17 @@ class Segment:
             if len(text) >= 3 and not text[0].isdigit():
                 lookup.create_dictionary_entry(text, count)
         self._spelling[:] = [words, lookup]
+
+    def frequency(self, reader: Any, name: str, term: str) -> int:
+        """Documents of this segment with the term in the field (from its term table)."""
+        key = (name, term)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = int(reader.doc_frequency(name, term)) if reader.doc_count_all() else 0
+            if len(self._frequencies) > _SEGMENT_BUDGET // 10:
+                self._frequencies.clear()
+            self._frequencies[key] = found
+        return found
 
     def _remember(self, size: int) -> None:
         # A running count, not a sum over the cache: other threads may be adding to it.
@@ -302,7 +314,10 @@ class Snapshot:
         return found
 
     def _term(self, name: str, term: str) -> Postings:
-        average = self.average[_FIELD_INDEX[name]]
+        # Three significant figures: the averages move a little with every write, and the
+        # segments' cached BM25 factors are keyed by the average they were computed with;
+        # a change that small does not change any ranking.
+        average = float(f"{self.average[_FIELD_INDEX[name]]:.3g}")
         with self.io:
             parts = [
                 (segment.term(reader, name, term, average), offset)
@@ -376,8 +391,13 @@ class Snapshot:
             return list(self.searcher.docs_for_query(Term("name_exact", key)))
 
     def frequency(self, name: str, term: str) -> int:
-        """Documents with the term in the field."""
-        return len(self.postings(name, (term,))[0])
+        """Documents with the term in the field (deleted ones included, as before a merge).
+
+        Read from each segment's term table and kept with the (immutable) segment, not
+        from the postings: the duplicate check asks this of every word of dozens of
+        summaries, often on a snapshot just opened after a write."""
+        with self.io:
+            return sum(segment.frequency(reader, name, term) for reader, segment, _ in self.leaves)
 
     # Spelling
 

@@ -1,7 +1,12 @@
 """Query understanding and partial matching: coverage, word weights from the corpus, word
 forms the stemmer splits, facet values named in the query, and whether a need is met."""
 
+from typing import cast
+
 from registry.search import IndexedEntry, SearchQuery, SearchResult, WhooshIndex
+from registry.search.analysis import Normaliser
+from registry.search.snapshot import Snapshot
+from registry.search.understanding import word_forms
 from tests.search.conftest import IndexFactory
 from tests.search.entries import an_indexed_entry
 
@@ -173,3 +178,27 @@ def test_query_naming_a_standard_boosts_entries_implementing_it(index_of: IndexF
     )
 
     assert ids(index, "dicom imaging archive")[0] == "implements"
+
+
+class _Vocabulary:
+    """What `word_forms` reads of a snapshot: its words and a place to keep results."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = dict.fromkeys(words, 1)
+        self.derived: dict[str, object] = {}
+
+    def spelling_words(self) -> dict[str, int]:
+        return self.words
+
+
+def test_word_forms_of_a_grown_vocabulary_match_those_found_afresh() -> None:
+    first = ["referral", "prescription", "notifications", "booking"]
+    later = ["refer", "prescribe", "notify", "bookings", "translation", "translate"]
+
+    grown = Normaliser()
+    word_forms(cast(Snapshot, _Vocabulary(first)), grown)
+    incremental = word_forms(cast(Snapshot, _Vocabulary(first + later)), grown)
+    afresh = word_forms(cast(Snapshot, _Vocabulary(first + later)), Normaliser())
+
+    assert incremental == afresh
+    assert grown.term("refer") in incremental[str(grown.term("referral"))]
