@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
+from registry import auth
 from registry.app import create_app
 from registry.auth import OPERATOR
 from registry.db import make_engine, upgrade
@@ -38,6 +40,18 @@ def _postgres_base_url() -> str:
 
 def _require_postgres() -> bool:
     return os.environ.get("REGISTRY_REQUIRE_POSTGRES", "") == "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at its lowest cost in this process: the tests check what is hashed and when,
+    not how hard each hash is, and hundreds of sign-ins at the production cost (64 MiB,
+    3 passes each) made the admin tests the slowest part of the run. Server processes
+    that tests start hash as in production."""
+    original = auth._HASHER
+    auth._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    auth._HASHER = original
 
 
 @pytest.fixture(scope="session")
