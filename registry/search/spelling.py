@@ -25,6 +25,7 @@ MAX_CLAUSE_WORDS = 4  # words joined by hyphens or the like, corrected together
 #: Entries that must use a word's stem before it counts as known (see `known`).
 KNOWN_DOCUMENTS = 2
 MIN_SPLIT = 6  # shorter unknown words are not read as several words run together
+MIN_PART = 4  # with a typo, each part of a split has at least this many letters
 _WEIGHTS = {1: 0.8, 2: 0.6}
 ENGLISH_WORDS = "frequency_dictionary_en_82_765.txt"
 
@@ -116,6 +117,10 @@ def _corrections(
         split = None if found else _split(word, snapshot, normaliser)
         if split is not None:
             found.append((1, split, tuple(normaliser.terms(split))))
+        elif not found:
+            split = _split_with_typo(word, snapshot, normaliser)
+            if split is not None:
+                found.append((2, split, tuple(normaliser.terms(split))))
         return found
     # Several words in one clause ("e-referal"): when they match nothing together, the
     # best correction of each word no entry uses as written.
@@ -175,5 +180,28 @@ def _split(word: str, snapshot: Snapshot, normaliser: Normaliser) -> str | None:
         for j in range(i + 2, len(word) - 2):
             parts = (word[:i], word[i:j], word[j:])
             if all(usable(p) for p in parts) and found(parts):
+                return " ".join(parts)
+    return None
+
+
+def _split_with_typo(word: str, snapshot: Snapshot, normaliser: Normaliser) -> str | None:
+    """Two words run together with one typo in one of them ("openhospitl" -> "open
+    hospital"): one part a word the index knows, the other one edit from such a word, both
+    of at least `MIN_PART` letters and standing together in some entry; else None. A few
+    symmetric-delete lookups, only for an unknown word nothing else corrects."""
+    if len(word) < MIN_SPLIT + MIN_PART or len(word) > MAX_WORD:
+        return None
+    words = snapshot.spelling_words()
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        first, second = word[:i], word[i:]
+        if first in words:
+            options = [(first, near) for d, near in snapshot.near_words(second, 1) if d == 1]
+        elif second in words:
+            options = [(near, second) for d, near in snapshot.near_words(first, 1) if d == 1]
+        else:
+            continue
+        for parts in options:
+            terms = tuple(normaliser.terms(" ".join(parts)))
+            if terms and snapshot.clause(((terms, 1.0),)):
                 return " ".join(parts)
     return None

@@ -53,6 +53,19 @@ def test_seed_synonyms_file_has_sourced_health_and_public_service_groups() -> No
     assert ("council", "local authority", "local council") in groups
 
 
+def test_need_in_plain_words_finds_an_entry_using_the_seed_groups_term(
+    index_of: IndexFactory,
+) -> None:
+    index = index_of(
+        an_indexed_entry(id="loop", name="Loop", summary="Mobile wallets for the unbanked."),
+        an_indexed_entry(id="other", name="Other", summary="Bank accounts for businesses."),
+    )
+
+    result = index.search(SearchQuery(text="wallets for people without bank accounts"))
+
+    assert result.hits[0].id == "loop"
+
+
 def test_from_document_accepts_missing_sections() -> None:
     assert Synonyms.from_document({}) == Synonyms()
 

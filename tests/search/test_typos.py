@@ -148,3 +148,28 @@ def test_words_run_together_are_split_only_into_words_found_together(
     result = index.search(SearchQuery(text="teleporter"))
 
     assert result.suggestion is None
+
+
+def test_words_run_together_with_a_typo_find_the_spaced_name(index_of: IndexFactory) -> None:
+    index = index_of(
+        an_indexed_entry(id="hospital", name="Open Hospital", summary="Runs a small hospital."),
+        an_indexed_entry(id="other", name="Open Data", summary="Publishes datasets."),
+    )
+
+    result = index.search(SearchQuery(text="openhospitl"))
+
+    assert [hit.id for hit in result.hits][:1] == ["hospital"]
+    assert result.suggestion == "open hospital"
+
+
+def test_words_run_together_with_a_typo_are_split_only_into_words_found_together(
+    index_of: IndexFactory,
+) -> None:
+    index = index_of(
+        an_indexed_entry(id="open", name="Open Data", summary="Publishes datasets."),
+        an_indexed_entry(id="hospital", name="Hospital Beds", summary="Counts beds."),
+    )
+
+    result = index.search(SearchQuery(text="openhospitl"))
+
+    assert result.suggestion is None
