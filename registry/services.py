@@ -69,12 +69,16 @@ class EntryService:
         self.validator = validator
         #: Set when this process has a search index: submissions then list similar entries.
         self.search: SearchIndex | None = None
+        #: Brings that index up to date first (the change feed applied), so entries
+        #: published a moment ago are among the similar ones.
+        self.catch_up: Callable[[], object] = lambda: None
         self.vocabularies = VocabularyCache()
 
     def similar_to(self, document: dict[str, Any], exclude: str | None = None) -> list[Similar]:
         """Published entries whose name, aliases or summary closely match the document."""
         if self.search is None:
             return []
+        self.catch_up()
         return self.search.similar(document, limit=5, exclude=exclude)
 
     def _with_similar(self, view: EntryView) -> EntryView:

@@ -112,6 +112,7 @@ class Services:
         self.entries.search = index
         links = LinkFollower(self.proposals, self.settings.search_poll_seconds)
         feeder = IndexFeeder(self.engine, index, synonyms=follower, lease=IndexLease(folder))
+        self.entries.catch_up = lambda: feeder.wait_for_feed(timeout=0.5)
         return Search(index, feeder, index.recreated, links)
 
     def close(self) -> None:
