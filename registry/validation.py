@@ -56,6 +56,10 @@ class Report:
         return not self.errors
 
 
+#: Schemas (as JSON text) already checked against the metaschema in this process.
+_CHECKED: set[str] = set()
+
+
 class EntryValidator:
     """Validates entry documents; build once, the schema is compiled in the constructor."""
 
@@ -64,7 +68,12 @@ class EntryValidator:
         registry: Registry[Any] = Registry().with_resources(
             (s["$id"], Resource.from_contents(s)) for s in schemas.values() if "$id" in s
         )
-        Draft202012Validator.check_schema(self.schema)
+        # Checking the schema itself takes a tenth of a second; every app built in a
+        # process (tests build hundreds) has the same one.
+        fingerprint = json.dumps(self.schema, sort_keys=True)
+        if fingerprint not in _CHECKED:
+            Draft202012Validator.check_schema(self.schema)
+            _CHECKED.add(fingerprint)
         self._validator = Draft202012Validator(
             self.schema,
             registry=registry,

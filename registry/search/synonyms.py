@@ -8,6 +8,7 @@ maintainers can edit them; `clean_group` and `overlap` are the rules for both so
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # Spelling pairs are left out on purpose: they are data, and groups are checked before
 # the index (with its pairs) is known; -ize/-ise folding and stemming are built in.
 _PLAIN = Normaliser()
+
+
+_LOADED: dict[tuple[str, int, int], "Synonyms"] = {}
+_LOADED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,23 @@ class Synonyms:
 
     @classmethod
     def load(cls, path: Path) -> "Synonyms":
-        """Read a synonyms YAML file; ValueError (or OSError) when it can't be used."""
-        try:
-            return cls.from_document(read_file(path))
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}") from None
+        """Read a synonyms YAML file; ValueError (or OSError) when it can't be used.
+
+        Kept per file version (path, size, modification time): every app and index
+        built in one process reads the same file, and parsing it takes a fifth of a
+        second."""
+        stat = Path(path).stat()
+        key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+        with _LOADED_LOCK:
+            found = _LOADED.get(key)
+        if found is None:
+            try:
+                found = cls.from_document(read_file(path))
+            except ValueError as exc:
+                raise ValueError(f"{path}: {exc}") from None
+            with _LOADED_LOCK:
+                _LOADED[key] = found
+        return found
 
     def spelling_fingerprint(self) -> str:
         """Changes whenever the spelling pairs (and so the indexed terms) change."""
