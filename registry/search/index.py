@@ -38,7 +38,7 @@ from registry.search.schema import (
 )
 from registry.search.searching import search
 from registry.search.similar import similar
-from registry.search.snapshot import Segment, Snapshot
+from registry.search.snapshot import Segment, SegmentGone, Snapshot
 from registry.search.synonyms import Synonyms
 from registry.search.understanding import prepare
 
@@ -49,6 +49,8 @@ INDEX_NAME = "MAIN"
 LOCK_TIMEOUT = 30.0
 PROGRESS_EVERY = 500
 CHECK_INTERVAL = 1.0
+#: Tries at opening a view while merges delete the files of the segments they fold.
+OPEN_ATTEMPTS = 3
 #: Answers of `similar` kept for the current index generation.
 SIMILAR_CACHE = 4096
 #: Every write adds a small segment, and each segment costs every search a little: past
@@ -371,11 +373,19 @@ class WhooshIndex:
         return current
 
     def _open_snapshot(self, previous: Snapshot | None = None) -> Snapshot:
-        with self._segments_lock:
-            snapshot = Snapshot(self._ix, self._segments, previous)
-            for key in [k for k in self._segments if k not in snapshot.segment_keys]:
-                del self._segments[key]
-        return snapshot
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            try:
+                with self._segments_lock:
+                    snapshot = Snapshot(self._ix, self._segments, previous)
+                    for key in [k for k in self._segments if k not in snapshot.segment_keys]:
+                        del self._segments[key]
+                return snapshot
+            except SegmentGone:
+                # A merge committed between reading the table of contents and opening
+                # the files: the next table of contents no longer names that segment.
+                if attempt == OPEN_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     def _replace_snapshot(self) -> None:
         # Built in the writer's thread, so searches keep using the old snapshot meanwhile

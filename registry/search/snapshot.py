@@ -196,6 +196,7 @@ class Snapshot:
             self.leaves: list[tuple[Any, Segment, int]] = []
             for leaf, offset in reader.leaf_readers():
                 key = _segment_key(leaf)
+                _open_stored_fields(leaf)
                 if key not in segments:
                     segments[key] = Segment.load(leaf)
                 self.leaves.append((leaf, segments[key], offset))
@@ -538,6 +539,22 @@ def _labels(docs: list[int], size: int) -> list[int]:
     for place, d in enumerate(docs):
         labels[d] = place * _GAP
     return labels
+
+
+class SegmentGone(OSError):
+    """A segment's files were deleted (folded by a merge) before this view opened them."""
+
+
+def _open_stored_fields(leaf: Any) -> None:
+    """Open the segment's stored-fields file now. Whoosh opens it at the first read, and
+    segments are separate files: by then a merge may have folded the segment and deleted
+    its files. An open file outlives its deletion, so the view stays readable."""
+    if not leaf.doc_count_all():
+        return
+    try:
+        leaf.stored_fields(0)
+    except (TypeError, OSError):
+        raise SegmentGone(f"segment {_segment_key(leaf)} was merged away") from None
 
 
 def _segment_key(reader: Any) -> str:

@@ -302,3 +302,23 @@ def test_unusable_copy_to_start_from_means_a_recreated_index(
 
     assert fresh.recreated
     fresh.close()
+
+
+def test_a_view_opened_before_a_merge_still_reads_what_it_shows(
+    index_of: IndexFactory,
+) -> None:
+    # Segments are separate files and a merge deletes those of the segments it folds: a
+    # view still in use (a search or a duplicate check under way) must read them anyway.
+    index = index_of(*seed_entries()[:5])
+    for number in range(8):
+        entry = an_indexed_entry(id=f"extra-{number}", name=f"Extra Tool {number}")
+        index.apply([entry], [], high_water=2 + number)
+    held = index._current
+    assert held is not None
+    held.users += 1  # as a search in another thread would
+    try:
+        assert index.merge()
+        ids = [held.stored(d).get("id") for d in range(held.size) if held.cards[d]]
+        assert "extra-7" in ids
+    finally:
+        held.users -= 1
