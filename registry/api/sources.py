@@ -11,7 +11,7 @@ from litestar.params import FromPath
 
 from registry.api.body import read_document
 from registry.api.dependencies import PrincipalDep, ServicesDep
-from registry.api.shapes import problems
+from registry.api.shapes import KEY_REQUIRED, problems
 from registry.auth import Scope, require_principal
 from registry.harvesting.service import SourceView
 from registry.harvesting.sources import TRUST_LEVELS
@@ -90,6 +90,8 @@ def _detail(view: SourceView) -> SourceDetailOut:
 class SourceController(Controller):
     path = "/api/v1/sources"
     tags = ("sources",)
+    # Every route needs a key (an admin's for sources): said in the OpenAPI document.
+    security = KEY_REQUIRED
 
     @get("/", summary="Harvest sources (admins)", responses=problems(401, 403))
     async def list_sources(self, services: ServicesDep, principal: PrincipalDep) -> SourceListOut:

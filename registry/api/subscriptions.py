@@ -12,7 +12,7 @@ from litestar.params import PathParameter, QueryParameter
 from registry.api.body import read_document
 from registry.api.dependencies import PrincipalDep, ServicesDep
 from registry.api.entries import link_header
-from registry.api.shapes import problems
+from registry.api.shapes import KEY_REQUIRED, problems
 from registry.auth import require_principal
 from registry.errors import BadRequest, Issue
 from registry.services import MAX_PER_PAGE
@@ -169,6 +169,8 @@ NO_STORE = {"Cache-Control": "no-store", "Vary": "Authorization"}
 class SubscriptionController(Controller):
     path = "/api/v1/subscriptions"
     tags = ("subscriptions",)
+    # Every route needs a key (an admin's for sources): said in the OpenAPI document.
+    security = KEY_REQUIRED
 
     @post(
         "/",

@@ -52,10 +52,14 @@ def test_a_source_with_problems_is_refused_with_a_pointer_to_each(
 
 
 def test_a_supplier_name_with_control_characters_is_refused(client: Client, keys: Keys) -> None:
-    response = add(client, keys, {**SOURCE, "supplier": "Acme\u0000Health"})
+    # NUL is refused where every body is read (one rule at the boundary), as a 400.
+    with_nul = add(client, keys, {**SOURCE, "supplier": "Acme\u0000Health"})
+    with_control = add(client, keys, {**SOURCE, "supplier": "Acme\u0007Health"})
 
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["path"] == "/supplier"
+    assert with_nul.status_code == 400
+    assert with_nul.json()["errors"][0]["path"] == "/supplier"
+    assert with_control.status_code == 422
+    assert with_control.json()["errors"][0]["path"] == "/supplier"
 
 
 def test_a_supplier_named_must_exist(client: Client, keys: Keys) -> None:
