@@ -53,6 +53,9 @@ FORM_PAGES = [
     (re.compile(r"^(/admin/vocabularies/synonyms)/store$"), r"\1"),
     (re.compile(r"^(/admin/vocabularies/[^/]+/terms/[^/]+)/remove$"), r"\1"),
     (re.compile(r"^(/admin/vocabularies/[^/]+)/terms$"), r"\1"),
+    (re.compile(r"^(/admin/duplicates/\d+)/(approve|dismiss)$"), r"\1"),
+    (re.compile(r"^(/admin/duplicates)/refresh$"), r"\1"),
+    (re.compile(r"^(/admin/sources/[^/]+)/(harvest|remove)$"), r"\1"),
     (re.compile(r"^/admin/logout$"), "/admin"),
     (re.compile(r"^/reuse-check/decisions$"), "/reuse-check"),
 ]

@@ -102,7 +102,7 @@ class FeedRoutes(Controller):
 
     @get("/feed.atom", sync_to_thread=True)
     def feed(self, request: Request[Any, Any, Any], services: ServicesDep) -> Response[bytes]:
-        entries = services.entries.recent("updated", FEED_SIZE)
+        entries = services.entries.recent("changed", FEED_SIZE)
         return Response(
             atom_feed(entries, site_url(request)),
             media_type="application/atom+xml; charset=utf-8",

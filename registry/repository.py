@@ -180,8 +180,9 @@ class Repository:
             last = rows[-1].id
 
     def recent(self, states: Sequence[str], newest_by: str, limit: int) -> list[Entry]:
-        """The entries most recently published for the first time (`published_at`), or
-        most recently changed since then (`updated_at` later than `published_at`)."""
+        """The entries most recently published for the first time (`newest_by` "published",
+        by `published_at`), most recently changed since then ("updated": `updated_at` later
+        than `published_at`), or most recently changed in any way ("changed", for feeds)."""
         column = col(Entry.published_at) if newest_by == "published" else col(Entry.updated_at)
         changed = col(Entry.updated_at) > col(Entry.published_at)
         statement = (

@@ -208,7 +208,8 @@ class EntryService:
         )
 
     def recent(self, newest_by: str, limit: int = 5) -> list[EntryView]:
-        """Recently published (`newest_by="published"`) or updated public entries."""
+        """Recently published (`newest_by="published"`), updated since publication
+        ("updated") or changed in any way ("changed") public entries."""
         with transaction(self.engine, write=False) as session:
             repo = Repository(session)
             return [
