@@ -703,6 +703,8 @@ class Repository:
         return list(self.session.exec(statement).all())
 
     def merge_proposal(self, proposal_id: int, *, for_update: bool = False) -> MergeProposal | None:
+        if not _fits(proposal_id):
+            return None
         statement = select(MergeProposal).where(MergeProposal.id == proposal_id)
         if for_update:
             statement = statement.with_for_update()

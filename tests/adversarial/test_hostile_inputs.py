@@ -400,9 +400,13 @@ def test_every_form_route_was_found_on_a_page(world: World) -> None:
 
 
 #: Forms shown only in a state the world does not hold (a maintainer locked out; synonym
-#: groups still read from the file, while the world has stored one). Attacked with the
-#: CSRF token alone.
+#: groups still read from the file, while the world has stored one; a merge proposal; a
+#: harvest source). Attacked with the CSRF token alone.
 KNOWN_HIDDEN_FORMS = {
     "/admin/maintainers/{maintainer_id:int}/unlock",
     "/admin/vocabularies/synonyms/store",
+    "/admin/duplicates/{proposal_id:int}/approve",
+    "/admin/duplicates/{proposal_id:int}/dismiss",
+    "/admin/sources/{name:str}/harvest",
+    "/admin/sources/{name:str}/remove",
 }
