@@ -22,12 +22,13 @@ the synonym groups, read the index, and take the lease over if its holder dies.
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
 from registry.db import transaction
+from registry.feed_gaps import FeedGaps
 from registry.index_lease import IndexLease
 from registry.models import Entry
 from registry.repository import Repository
@@ -39,8 +40,6 @@ from registry.workflow import VISIBLE
 log = logging.getLogger("registry.indexing")
 
 VISIBLE_STATES = sorted(s.value for s in VISIBLE)
-#: How long an unfilled gap in the sequence holds the mark back.
-GAP_TIMEOUT = 30.0
 #: Changes read per poll.
 BATCH = 2000
 
@@ -128,7 +127,7 @@ class IndexFeeder:
         self.synonyms = synonyms
         self.lease = lease
         self._lock = threading.Lock()
-        self._gap_seen: dict[int, float] = {}
+        self._gaps = FeedGaps(self.clock)
         #: Numbers above the mark already applied (behind an open gap): not applied again.
         self._applied: set[int] = set()
         self._stop = threading.Event()
@@ -168,7 +167,7 @@ class IndexFeeder:
             if not changes:
                 return 0, False
             seqs = [c.seq or 0 for c in changes]
-            new_mark = self._advance(mark, seqs)
+            new_mark = self._gaps.advance(mark, seqs)
             fresh = [c for c in changes if (c.seq or 0) not in self._applied]
             if not fresh and new_mark == mark:
                 return 0, False
@@ -180,25 +179,6 @@ class IndexFeeder:
         # Entries after a gap were applied but the mark stays before the gap; stop this
         # round there so they are not re-read in a tight loop.
         return len(ids), new_mark == seqs[-1] and len(changes) == BATCH
-
-    def _advance(self, mark: int, seqs: Sequence[int]) -> int:
-        """The highest number reachable from `mark` without crossing an open gap."""
-        now = self.clock()
-        current = mark
-        for seq in seqs:
-            if seq == current + 1:
-                current = seq
-                continue
-            missing = range(current + 1, seq)
-            first_seen = min(self._gap_seen.setdefault(m, now) for m in missing)
-            if now - first_seen < GAP_TIMEOUT:
-                break
-            log.warning(
-                "Change numbers %s-%s never appeared; skipping them", missing[0], missing[-1]
-            )
-            current = seq
-        self._gap_seen = {m: t for m, t in self._gap_seen.items() if m > current}
-        return current
 
     def _collect(
         self, repo: Repository, ids: Iterable[str], standard_names: dict[str, str]

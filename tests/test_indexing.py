@@ -8,7 +8,8 @@ from sqlmodel import Session
 from whoosh import index as whoosh_index
 
 from registry.auth import OPERATOR
-from registry.indexing import GAP_TIMEOUT, IndexFeeder
+from registry.feed_gaps import GAP_TIMEOUT
+from registry.indexing import IndexFeeder
 from registry.models import Change, utcnow
 from registry.search import SearchQuery, Synonyms, WhooshIndex
 from registry.search.index import INDEX_NAME, MERGE_SEGMENTS

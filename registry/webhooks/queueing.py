@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from registry.db import transaction
+from registry.feed_gaps import FeedGaps
 from registry.models import Change, WebhookSubscription, utcnow
 from registry.repository import Repository
 from registry.views import iso
@@ -29,7 +30,6 @@ from registry.webhooks.repository import PENDING, WebhookRepository
 
 log = logging.getLogger("registry.webhooks")
 
-GAP_TIMEOUT = 30.0
 BATCH = 500
 
 
@@ -45,7 +45,7 @@ class Queuer:
         self.engine = engine
         self.base_url = base_url
         self.clock = clock
-        self._gap_seen: dict[int, float] = {}
+        self._gaps = FeedGaps(self.clock)
 
     def poll(self) -> int:
         """Queue what the changes after the cursor call for; how many deliveries were new."""
@@ -76,7 +76,7 @@ class Queuer:
                 return 0, False
             queued = self._queue(repo, changes, subscriptions)
             seqs = [c.seq or 0 for c in changes]
-            new_seq = self._advance(cursor.seq, seqs)
+            new_seq = self._gaps.advance(cursor.seq, seqs)
             cursor.seq = new_seq
         return queued, new_seq == seqs[-1] and len(changes) == BATCH
 
@@ -150,22 +150,3 @@ class Queuer:
             }
         )
         return int(added)
-
-    def _advance(self, mark: int, seqs: Sequence[int]) -> int:
-        """The highest number reachable from `mark` without crossing an open gap."""
-        now = self.clock()
-        current = mark
-        for seq in seqs:
-            if seq == current + 1:
-                current = seq
-                continue
-            missing = range(current + 1, seq)
-            first_seen = min(self._gap_seen.setdefault(m, now) for m in missing)
-            if now - first_seen < GAP_TIMEOUT:
-                break
-            log.warning(
-                "Change numbers %s-%s never appeared; skipping them", missing[0], missing[-1]
-            )
-            current = seq
-        self._gap_seen = {m: t for m, t in self._gap_seen.items() if m > current}
-        return current

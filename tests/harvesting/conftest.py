@@ -35,7 +35,7 @@ FILES = {
 def shared(relative: str) -> bytes:
     path = SHARED_DATA / relative
     if not path.exists():
-        pytest.skip(f"{path} is not here (the shared data folder is needed)")
+        pytest.fail(f"{path} is not here: the harvest tests serve ../shared/data, which CI has")
     return path.read_bytes()
 
 
