@@ -5,16 +5,18 @@ broken URL cannot stop the others.
 
 Redirects are followed here, not by httpx, so that every hop's scheme is checked (and
 its address, by the guarded transport, when it connects). Credentials in a URL are sent
-(httpx turns user:password@ into Basic auth) but never shown: `redact` removes them from
+(user:password@ becomes Basic auth) but never shown: `redact` removes them from
 every URL that reaches a message, a log line, a page or the database's run records.
 """
 
+import base64
 import hashlib
+import re
 import time
 import zlib
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
@@ -23,6 +25,9 @@ from registry.harvesting.guard import AddressPolicy, GuardedTransport, RefusedAd
 USER_AGENT = "reuse-registry-harvester/1"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+_UNSAFE = re.compile(r"[\s\x00-\x1f]")
+#: The most of a 304's or redirect's body read so that its connection can be reused.
+_DRAIN_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,29 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
 
 
+def _basic_auth(url: str) -> str | None:
+    """The Authorization header for the user name and password in a URL, as browsers and
+    httpx's own client send them, or None."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return None
+    pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    return "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
 def check_url(url: str) -> str | None:
     """Why a URL cannot be fetched at all, or None."""
     try:
@@ -77,7 +105,7 @@ def check_url(url: str) -> str | None:
         return f"only http and https URLs are harvested, not {parts.scheme or 'a relative URL'}"
     if not parts.hostname:
         return "the URL names no host"
-    if any(c.isspace() or ord(c) < 32 for c in url):
+    if _UNSAFE.search(url):
         return "the URL contains spaces or control characters"
     return None
 
@@ -101,15 +129,14 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.limits = limits
-        self.client = httpx.Client(
-            transport=transport or GuardedTransport(policy, max_connections),
-            follow_redirects=False,
-            trust_env=False,
-            headers={"User-Agent": USER_AGENT},
-        )
+        # The transport, not an httpx.Client: redirects are followed here and no cookies
+        # are kept, so the client's layers would only cost time (a 304 costs 0.3 ms of
+        # CPU through the transport against 0.7 ms through a client, and an unchanged
+        # harvest is thousands of 304s).
+        self.transport = transport or GuardedTransport(policy, max_connections)
 
     def close(self) -> None:
-        self.client.close()
+        self.transport.close()
 
     def fetch(
         self, url: str, accept: frozenset[str], validators: Validators | None = None
@@ -132,6 +159,7 @@ class Fetcher:
         self, url: str, accept: frozenset[str], validators: Validators, deadline: float
     ) -> Fetched:
         current = url
+        credentials, origin = _basic_auth(url), _origin(url)
         for _hop in range(self.limits.max_redirects + 1):
             problem = check_url(current)
             if problem is not None:
@@ -147,18 +175,28 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise httpx.TimeoutException("deadline")
-            request = self.client.build_request(
-                "GET", current, headers=headers, timeout=httpx.Timeout(remaining)
+            if credentials and _origin(current) == origin:
+                # Like browsers: the URL's credentials go to its own origin only, and
+                # never to where a redirect leads elsewhere.
+                headers["Authorization"] = credentials
+            request = httpx.Request(
+                "GET",
+                _without_userinfo(current),
+                headers=headers | {"User-Agent": USER_AGENT},
+                extensions={"timeout": httpx.Timeout(remaining).as_dict()},
             )
-            response = self.client.send(request, stream=True)
+            response = self.transport.handle_request(request)
+            response.request = request
             try:
                 if response.status_code in REDIRECTS:
                     location = response.headers.get("location")
                     if not location:
                         raise _Failure(f"HTTP {response.status_code} without a Location")
                     current = str(response.url.join(location))
+                    _drain(response)
                     continue
                 if response.status_code == 304:
+                    _drain(response)
                     return Fetched(
                         url,
                         "not_modified",
@@ -225,6 +263,17 @@ class Fetcher:
         if len(data) > self.limits.max_bytes or decompressor.unconsumed_tail:
             raise _Failure(f"the file is over the limit of {self.limits.max_bytes} bytes")
         return data
+
+
+def _drain(response: httpx.Response) -> None:
+    """Read what is left of a short answer (a 304 or a redirect), so that its connection
+    goes back to the pool: a response closed unread closes its connection, and a harvest of
+    thousands of unchanged files would open a new connection for each of them."""
+    read = 0
+    for chunk in response.iter_raw(_CHUNK):
+        read += len(chunk)
+        if read > _DRAIN_LIMIT:
+            return  # not a short answer after all: closing drops the connection instead
 
 
 def _describe(exc: httpx.HTTPError) -> str:

@@ -13,8 +13,10 @@ although they are not global (a supplier's server on an internal network, or 127
 in tests).
 """
 
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -123,15 +125,23 @@ class GuardedBackend(httpcore.SyncBackend):
         raise RefusedAddress("harvesting does not use Unix sockets")
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The system's CA certificates, loaded once per process and shared by every harvest
+    (an SSLContext is safe to share between connections and threads)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's own transport, with its connection pool opening sockets through the guard.
 
     No proxy is used (a proxy would make the connection on our behalf, unchecked)."""
 
     def __init__(self, policy: AddressPolicy, max_connections: int = 10) -> None:
-        super().__init__(trust_env=False)
+        # Not super().__init__(): it would build a pool, and load the CA certificates for
+        # it, only for this one to replace it (0.05 s of every harvest run).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=_ssl_context(),
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,

@@ -17,8 +17,9 @@ import os
 import secrets
 import socket
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +48,8 @@ HELD = frozenset({"created", "updated", "unchanged", "kept", "submitted"})
 #: Rejections kept in a run's record (the counts say how many there were in all).
 MAX_RECORDED = 500
 RENEW_EVERY_SECONDS = 30.0
+#: URLs a fetching thread fetches a task (see `_fetch_ahead`).
+FETCH_BATCH = 16
 
 
 class HarvestBusy(Conflict):
@@ -220,10 +223,12 @@ class Harvester:
         fetcher = Fetcher(self.policy, self.limits, self.concurrency * 2, self.transport)
         try:
             with ThreadPoolExecutor(self.concurrency, thread_name_prefix="harvest-fetch") as pool:
-                fetches = pool.map(
-                    lambda url: fetcher.fetch(url, accept, source.validators.get(url)), targets
+                fetches = _fetch_ahead(
+                    pool,
+                    lambda url: fetcher.fetch(url, accept, source.validators.get(url)),
+                    targets,
+                    self.concurrency,
                 )
-                # Parsing and importing overlap with fetching: map() fetches ahead.
                 outcomes = self._import(source, importer, results(fetches))
         finally:
             fetcher.close()
@@ -412,6 +417,41 @@ class Harvester:
         finally:
             with transaction(self.engine) as session:
                 SourceStore(session).release_lease(source.id, self.instance)
+
+
+def _fetch_ahead(
+    pool: ThreadPoolExecutor,
+    fetch: Callable[[str], Fetched],
+    urls: list[str],
+    workers: int,
+    batch: int = FETCH_BATCH,
+) -> Iterator[Fetched]:
+    """Fetch results in the order of `urls`, so that parsing and importing overlap with
+    fetching, with each thread fetching `batch` URLs a task and at most two tasks per
+    thread in flight or waiting to be read.
+
+    Unlike `pool.map(fetch, urls)`, memory stays bounded on a big source, and the threads
+    hand over a result per batch, not per URL. Measured on the real corpus from a local
+    server (7,433 URLs): an unchanged harvest took 0.63 ms of CPU per URL handed over one
+    at a time against 0.37 ms fetched in one thread, since every handover wakes a thread
+    and contends for the interpreter lock."""
+    chunks = (urls[i : i + batch] for i in range(0, len(urls), batch))
+    pending: deque[Future[list[Fetched]]] = deque()
+
+    def fetch_all(chunk: list[str]) -> list[Fetched]:
+        return [fetch(url) for url in chunk]
+
+    try:
+        for chunk in itertools.islice(chunks, 2 * workers):
+            pending.append(pool.submit(fetch_all, chunk))
+        while pending:
+            results = pending.popleft().result()
+            for chunk in itertools.islice(chunks, 1):
+                pending.append(pool.submit(fetch_all, chunk))
+            yield from results
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _safe(exc: Exception) -> str:

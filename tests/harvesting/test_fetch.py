@@ -1,7 +1,12 @@
 """One fetch: conditional requests, caps, redirects, content types, credentials hidden."""
 
+import base64
 import gzip
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
@@ -117,3 +122,79 @@ def test_a_loopback_url_is_refused_without_the_allow_list(server: HTTPServer) ->
     assert result.status == "error"
     assert result.error.startswith("refused: 127.0.0.1")
     assert server.log == []  # no request reached the server
+
+
+class _Host(BaseHTTPRequestHandler):
+    """A keep-alive file host that records each connection and each request's
+    Authorization header; /moved redirects to the URL in the class's `elsewhere`."""
+
+    protocol_version = "HTTP/1.1"
+    connections: list[int]
+    authorizations: list[str | None]
+    elsewhere = ""
+
+    def setup(self) -> None:
+        super().setup()
+        self.connections.append(self.client_address[1])
+
+    def do_GET(self) -> None:
+        self.authorizations.append(self.headers.get("Authorization"))
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", self.elsewhere)
+            self.send_header("Content-Length", "0")
+        elif self.headers.get("If-None-Match") == '"same"':
+            self.send_response(304)
+            self.send_header("ETag", '"same"')
+        else:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+        self.end_headers()
+        if self.path != "/moved" and self.headers.get("If-None-Match") != '"same"':
+            self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@contextmanager
+def host(elsewhere: str = "") -> Iterator[tuple[str, type[_Host]]]:
+    handler: type[_Host] = type(
+        "Host", (_Host,), {"connections": [], "authorizations": [], "elsewhere": elsewhere}
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_unchanged_files_are_asked_for_over_one_kept_alive_connection() -> None:
+    # An unchanged harvest is thousands of 304s: each must not cost a new connection
+    # (a TLS handshake, on a real host).
+    with host() as (base, seen):
+        one = fetcher()
+        results = [
+            one.fetch(f"{base}/{n}.json", JSON, Validators(etag='"same"')) for n in range(20)
+        ]
+        one.close()
+
+    assert {result.status for result in results} == {"not_modified"}
+    assert len(seen.connections) == 1
+
+
+def test_credentials_in_a_url_go_to_its_own_origin_only() -> None:
+    with host() as (other, elsewhere), host(f"{other}/a.json") as (base, origin):
+        _, address = base.split("//")
+        one = fetcher()
+        result = one.fetch(f"http://bot:t%40ken@{address}/moved", JSON)
+        one.close()
+
+    assert result.status == "fetched"
+    expected = "Basic " + base64.b64encode(b"bot:t@ken").decode()
+    assert origin.authorizations == [expected]
+    assert elsewhere.authorizations == [None]  # the redirect led to another port

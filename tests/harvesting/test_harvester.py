@@ -4,6 +4,7 @@ leave, broken sources, refused addresses."""
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -11,6 +12,8 @@ from sqlmodel import Session, select
 from werkzeug import Request, Response
 
 from registry.auth import OPERATOR
+from registry.harvesting.fetch import Fetched
+from registry.harvesting.harvester import _fetch_ahead
 from registry.importers import Importer, importer_for
 from registry.importers.base import FileResult
 from registry.models import AuditEvent, HarvestItem, Revision
@@ -247,3 +250,24 @@ def test_a_review_source_submits_its_entries_for_review(seeded: Services, host: 
     assert report.counts["submitted"] == 1
     entry_id = _first_api_id(seeded)
     assert entry_state(seeded, entry_id) == "submitted"
+
+
+def test_fetching_runs_ahead_of_the_import_in_order_but_only_so_far() -> None:
+    # A source of thousands of files must not be held in memory at once while the
+    # import works through it.
+    started: list[str] = []
+    urls = [f"https://example.org/{n}.json" for n in range(100)]
+
+    def fetch(url: str) -> Fetched:
+        started.append(url)
+        return Fetched(url, "not_modified")
+
+    with ThreadPoolExecutor(2) as pool:
+        results = _fetch_ahead(pool, fetch, urls, workers=2, batch=3)
+        first = next(results)
+        time.sleep(0.2)  # time enough for unbounded fetching to start everything
+        in_flight = len(started)
+        rest = list(results)
+
+    assert in_flight <= (2 * 2 + 1) * 3
+    assert [first.url] + [r.url for r in rest] == urls
