@@ -70,6 +70,7 @@ class _Source:
     name: str
     format: str
     urls: tuple[str, ...]
+    targets: tuple[str, ...]  # the URLs as fetched (a repository's URL names its file)
     interval: timedelta
     trust: str
     supplier_id: int | None
@@ -165,6 +166,7 @@ class Harvester:
                 name=row.name,
                 format=row.format,
                 urls=tuple(row.urls),
+                targets=tuple(file_url(url, row.format) for url in row.urls),
                 interval=timedelta(minutes=row.interval_minutes),
                 trust=row.trust,
                 supplier_id=row.supplier_id,
@@ -178,7 +180,7 @@ class Harvester:
     def _harvest(self, source: _Source, report: RunReport) -> None:
         importer = self.importers(source.format)
         accept = CONTENT_TYPES[source.format]
-        targets = [file_url(url, source.format) for url in source.urls]
+        targets = list(source.targets)
         counts = dict.fromkeys(("fetched", "not_modified", "failed"), 0)
         fetched: dict[str, Fetched] = {}
         produced: dict[str, str] = {}  # entry id -> URL, for every item parsed this run
@@ -312,7 +314,7 @@ class Harvester:
                 row["content_sha256"],
             ):
                 url_updates.append(row)  # a 304 changes nothing and writes nothing
-        targets = {file_url(url, source.format) for url in source.urls}
+        targets = set(source.targets)
         item_inserts: list[dict[str, Any]] = []
         item_updates: list[dict[str, Any]] = []
         missing = 0
