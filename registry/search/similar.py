@@ -7,8 +7,10 @@ much as the same word; summaries are compared word by word the same way, without
 Only entries scoring at least `MIN_SCORE` are returned.
 """
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from registry.search.analysis import Normaliser, exact_key, plain_words
@@ -22,6 +24,7 @@ _CANDIDATES = 30
 _SPACING = 0.95
 _TYPOS = {1: 0.9, 2: 0.6}  # how much a word one or two edits away counts
 _EXACT_BONUS = 1000.0
+_PREPARED = 20_000  # names and summaries kept prepared for comparison
 
 
 def similar(
@@ -43,13 +46,20 @@ def similar(
         visible |= snapshot.state_bits.get(state, 0)
     visible &= snapshot.live
     scored = []
-    for docnum in _candidates(snapshot, normaliser, names, summary):
+    summary_terms = normaliser.terms(summary)
+    names_idf, summary_idf = _idf(snapshot, "names"), _idf(snapshot, "summary")
+    for docnum in _candidates(snapshot, normaliser, names, summary_terms):
         card = snapshot.cards[docnum]
         if card is None or card.id == exclude or not visible >> docnum & 1:
             continue
-        theirs = str(snapshot.stored(docnum).get("summary", ""))
+        theirs = snapshot.summary(docnum)
         score = _similarity(
-            snapshot, normaliser, names, summary, [card.name, *card.aliases], theirs
+            (names_idf, summary_idf),
+            normaliser,
+            names,
+            summary_terms,
+            [card.name, *card.aliases],
+            theirs,
         )
         if score >= MIN_SCORE:
             scored.append(Similar(card.id, card.name, round(score, 3)))
@@ -60,7 +70,7 @@ def similar(
 
 
 def _candidates(
-    snapshot: Snapshot, normaliser: Normaliser, names: Sequence[str], summary: str
+    snapshot: Snapshot, normaliser: Normaliser, names: Sequence[str], summary_terms: list[str]
 ) -> list[int]:
     scores: dict[int, float] = {}
     name_terms: set[str] = set()
@@ -78,7 +88,7 @@ def _candidates(
                 for near in snapshot.words_near(word, 2):
                     if _typo(word, near) and (term := normaliser.term(near)) is not None:
                         name_terms.add(term)
-    weighted = [("names", name_terms, 2.0), ("summary", set(normaliser.terms(summary)), 1.0)]
+    weighted = [("names", name_terms, 2.0), ("summary", set(summary_terms), 1.0)]
     for field, terms, weight in weighted:
         for term in terms:
             ids, values, factor = snapshot.postings(field, (term,))
@@ -88,34 +98,55 @@ def _candidates(
 
 
 def _similarity(
-    snapshot: Snapshot,
+    idf: tuple[Callable[[str], float], Callable[[str], float]],
     normaliser: Normaliser,
     names: Sequence[str],
-    summary: str,
+    summary_terms: list[str],
     their_names: Sequence[str],
     their_summary: str,
 ) -> float:
     name_score = 0.0
     for mine in names:
         for theirs in their_names:
-            name_score = max(name_score, _name_similarity(snapshot, normaliser, mine, theirs))
-    summary_score = _weighted_overlap(
-        snapshot, "summary", normaliser.terms(summary), normaliser.terms(their_summary)
-    )
+            name_score = max(
+                name_score,
+                _name_similarity(idf[0], _name(normaliser, mine), _name(normaliser, theirs)),
+            )
+    summary_score = _weighted_overlap(idf[1], summary_terms, _terms(normaliser, their_summary))
     return max(name_score, 0.9 * summary_score, 0.6 * name_score + 0.4 * summary_score)
 
 
-def _name_similarity(snapshot: Snapshot, normaliser: Normaliser, mine: str, theirs: str) -> float:
-    a, b = exact_key(mine), exact_key(theirs)
-    if a == b:
+@dataclass(frozen=True)
+class _Name:
+    """A name as the comparison reads it."""
+
+    key: str  # exact_key
+    squashed: str  # the key without spaces: "Open MRS" is "OpenMRS"
+    words: tuple[tuple[str, str], ...]  # (word, index term), stop words left out
+
+
+# Names and summaries of candidates recur from one duplicate check to the next (entry
+# pages ask for every entry's); reading them again was a third of an entry page's CPU.
+@functools.lru_cache(maxsize=_PREPARED)
+def _name(normaliser: Normaliser, text: str) -> _Name:
+    key = exact_key(text)
+    words = tuple((w, t) for w in plain_words(text) if (t := normaliser.term(w)) is not None)
+    return _Name(key, key.replace(" ", ""), words)
+
+
+@functools.lru_cache(maxsize=_PREPARED)
+def _terms(normaliser: Normaliser, text: str) -> frozenset[str]:
+    return frozenset(normaliser.terms(text))
+
+
+def _name_similarity(idf: Callable[[str], float], mine: _Name, theirs: _Name) -> float:
+    if mine.key == theirs.key:
         return 1.0
-    if a.replace(" ", "") == b.replace(" ", ""):
-        return _SPACING  # "Open MRS" and "OpenMRS"
-    ours = _words(normaliser, mine)
-    others = _words(normaliser, theirs)
+    if mine.squashed == theirs.squashed:
+        return _SPACING
+    ours, others = mine.words, theirs.words
     if not ours or not others:
         return 0.0
-    idf = _idf(snapshot, "names")
     our_weights = [idf(term) for _, term in ours]
     other_weights = [idf(term) for _, term in others]
     shared = 0.0
@@ -134,10 +165,6 @@ def _name_similarity(snapshot: Snapshot, normaliser: Normaliser, mine: str, thei
     return shared / (sum(our_weights) + sum(other_weights))
 
 
-def _words(normaliser: Normaliser, text: str) -> list[tuple[str, str]]:
-    return [(w, t) for w in plain_words(text) if (t := normaliser.term(w)) is not None]
-
-
 def _typo(a: str, b: str) -> float:
     """How much a word counts as another: one typo apart (two for long words) counts."""
     shortest = min(len(a), len(b))
@@ -148,21 +175,26 @@ def _typo(a: str, b: str) -> float:
 
 
 def _idf(snapshot: Snapshot, field: str) -> Callable[[str], float]:
+    """How rare each term is in the field; remembered for one duplicate check, which asks
+    of the same terms for every candidate."""
     n = max(1, snapshot.count)
+    known: dict[str, float] = {}
 
     def idf(term: str) -> float:
-        df = snapshot.frequency(field, term)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        found = known.get(term)
+        if found is None:
+            df = snapshot.frequency(field, term)
+            found = known[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return found
 
     return idf
 
 
-def _weighted_overlap(snapshot: Snapshot, field: str, a: Iterable[str], b: Iterable[str]) -> float:
+def _weighted_overlap(idf: Callable[[str], float], a: Iterable[str], b: Iterable[str]) -> float:
     """Dice coefficient of two sets of terms, each term weighted by its rarity (IDF)."""
     mine, theirs = set(a), set(b)
     if not mine or not theirs:
         return 0.0
-    idf = _idf(snapshot, field)
     shared = sum(idf(t) for t in mine & theirs)
     total = sum(idf(t) for t in mine) + sum(idf(t) for t in theirs)
     return 2.0 * shared / total if total else 0.0
