@@ -1,5 +1,6 @@
 """Database engine, sessions and the Alembic migrations entry point."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,6 +51,8 @@ def _sqlite_begin(connection: Any) -> None:
 PENDING_CHANGES = "pending_changes"
 #: The PostgreSQL advisory lock under which change numbers are taken and committed.
 CHANGE_NUMBER_LOCK = 0x5245_4753  # "REGS"
+_committed = [0]
+_committed_lock = threading.Lock()
 
 
 @contextmanager
@@ -59,15 +62,28 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
         session.connection(execution_options={"write": write})
         try:
             yield session
-            _number_changes(session)
+            changed = _number_changes(session)
             session.commit()
+            if changed:
+                _count_change()
         except BaseException:
             session.info.pop(PENDING_CHANGES, None)
             session.rollback()
             raise
 
 
-def _number_changes(session: Session) -> None:
+def changes_committed() -> int:
+    """How many transactions of this process have committed change-feed rows: a search
+    need not look at the feed for its own process's writes while this stays the same."""
+    return _committed[0]
+
+
+def _count_change() -> None:
+    with _committed_lock:
+        _committed[0] += 1
+
+
+def _number_changes(session: Session) -> bool:
     """Insert the transaction's change-feed rows last, just before it commits.
 
     Followers of the feed advance over contiguous numbers only. On PostgreSQL a number
@@ -77,11 +93,12 @@ def _number_changes(session: Session) -> None:
     they become visible in the order they were taken. SQLite writers are serial anyway."""
     pending = session.info.pop(PENDING_CHANGES, None)
     if not pending:
-        return
+        return False
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_NUMBER_LOCK})
     session.add_all(pending)
     session.flush()
+    return True
 
 
 def alembic_config(engine: Engine) -> Config:

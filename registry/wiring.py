@@ -43,8 +43,10 @@ class Search:
     links: LinkFollower | None = None
 
     def query(self, query: SearchQuery) -> SearchResult:
-        """Search, after applying any changes not yet in the index: a client sees its own
-        writes at once; other instances' writes arrive within one poll anyway. While the
+        """Search, after applying the changes this process committed that are not yet in
+        the index: a client sees its own writes at once (an entry write in another worker
+        returns once the worker that feeds the index has applied it); other processes'
+        and instances' writes arrive within one poll. While the
         index is being rebuilt from scratch it would miss entries: 503, try again soon.
         Listings whose merge is proposed are shown once (`registry.search.collapsing`)."""
         if not self.index.ready():
@@ -52,7 +54,7 @@ class Search:
                 "The search index is being built; try again in a few seconds.", RETRY_AFTER
             )
         # Wait briefly at most behind the process that applies the changes.
-        self.feeder.wait_for_feed(timeout=0.5)
+        self.feeder.wait_for_own_writes(timeout=0.5)
         if self.links is not None:
             query = replace(query, linked=self.links.current())
         return self.index.search(query)

@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session
 from whoosh import index as whoosh_index
 
@@ -183,3 +184,29 @@ def segments(index: WhooshIndex) -> int:
         return len(ix._segments())
     finally:
         ix.close()
+
+
+def test_a_search_reads_the_feed_only_after_this_process_wrote(
+    services: Services, keys: Keys
+) -> None:
+    search = services.open_search()
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    try:
+        search.feeder.ensure_fresh(search.recreated)
+        search.query(SearchQuery(text="nothing"))
+        event.listen(services.engine, "before_cursor_execute", record)
+        search.query(SearchQuery(text="nothing"))
+        assert statements == []  # no write since the last search: no database round trip
+
+        entry_id = publish(services, keys, name="Kestrel Rota Planner")
+        statements.clear()
+
+        assert [h.id for h in search.query(SearchQuery(text="kestrel")).hits] == [entry_id]
+        assert statements  # this process wrote, so the search looked at the feed
+    finally:
+        event.remove(services.engine, "before_cursor_execute", record)
+        search.close()
