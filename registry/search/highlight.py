@@ -14,6 +14,9 @@ from registry.search.analysis import WORD, Normaliser
 FRAGMENT_CHARS = 240
 _CONTEXT_BEFORE = 60
 _SCAN_CHARS = 6000
+_TOKENISED = 300_000  # words kept read (see `_tokens`): some 30 MB at most
+_tokenised: dict[tuple[Normaliser, str], tuple[tuple[int, int, str], ...]] = {}
+_tokenised_size = [0]
 _NEWLINES = re.compile(r"\s*\n\s*")
 
 
@@ -58,12 +61,7 @@ class Highlighter:
     def _matches(self, text: str, limit: int) -> list[tuple[int, int]]:
         if not self.words and not self.phrases:
             return []
-        term = self.normaliser.term
-        tokens = [
-            (m.start(), m.end(), t)
-            for m in WORD.finditer(text, 0, min(limit, len(text)))
-            if (t := term(m.group().lower())) is not None
-        ]
+        tokens = _tokens(self.normaliser, text[:limit])
         spans = []
         i = 0
         while i < len(tokens):
@@ -81,6 +79,29 @@ class Highlighter:
                 spans.append((start, end))
             i += 1
         return spans
+
+
+def _tokens(normaliser: Normaliser, text: str) -> tuple[tuple[int, int, str], ...]:
+    """Each word of the text that has an index term: where it starts and ends, and the term.
+
+    The same for every query, and the same entries come back page after page (a listing
+    sorted by name shows everyone its first pages): reading their texts word by word was
+    a third of a search's CPU. Kept up to a budget of words, then forgotten at once."""
+    key = (normaliser, text)
+    found = _tokenised.get(key)
+    if found is None:
+        term = normaliser.term
+        found = tuple(
+            (m.start(), m.end(), t)
+            for m in WORD.finditer(text)
+            if (t := term(m.group().lower())) is not None
+        )
+        _tokenised_size[0] += len(found) + 1
+        if _tokenised_size[0] > _TOKENISED:
+            _tokenised.clear()
+            _tokenised_size[0] = len(found) + 1
+        _tokenised[key] = found
+    return found
 
 
 def _best_window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
