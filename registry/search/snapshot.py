@@ -208,6 +208,15 @@ class Snapshot:
             # Sort orders: (documents in order, each document's label), labels ascending.
             self._orders: dict[str, tuple[list[int], list[int]]] = {}
             self._build(previous)
+            # After a write: the segments this snapshot adds to the previous one's, whose
+            # sums over the segments are then carried over, not taken again.
+            tail = _added_segments(previous, self.leaves)
+            self._spelling_base = None
+            self._frequency_base = None
+            if previous is not None and tail is not None:
+                words = previous.derived.get("spelling_words")
+                self._spelling_base = None if words is None else (words, tail)
+                self._frequency_base = (previous._frequencies, tail)
             self.meta: dict[str, Any] = self._meta()
         except BaseException:
             self._close()
@@ -408,9 +417,16 @@ class Snapshot:
         key = (name, term)
         found = self._frequencies.get(key)
         if found is None:
+            leaves = self.leaves
+            known = None
+            if self._frequency_base is not None:
+                before, tail = self._frequency_base
+                known = before.get(key)
+                if known is not None:
+                    leaves = tail
             with self.io:
-                found = sum(
-                    segment.frequency(reader, name, term) for reader, segment, _ in self.leaves
+                found = (known or 0) + sum(
+                    segment.frequency(reader, name, term) for reader, segment, _ in leaves
                 )
             if len(self._frequencies) >= _FREQUENCIES:
                 self._frequencies.clear()
@@ -457,12 +473,19 @@ class Snapshot:
         documents included (they only make a word look a little more common)."""
         found: dict[str, int] | None = self.derived.get("spelling_words")
         if found is None:
-            found = {}
+            base, tail = self._spelling_base or ({}, self.leaves)
+            # After a write, the previous snapshot's words plus the new segments' (not
+            # every segment's again: that was a sixth of a write's index work).
+            found = dict(base)
+            added: set[str] = set()
             with self.io:
-                for reader, segment, _ in self.leaves:
+                for reader, segment, _ in tail:
                     for text, count in segment.spelling_words(reader).items():
                         found[text] = found.get(text, 0) + count
+                        added.add(text)
+            self.derived["spelling_added"] = added if self._spelling_base else None
             self.derived["spelling_words"] = found
+            self._spelling_base = None
         return found
 
     # Documents
@@ -554,6 +577,22 @@ class Snapshot:
         with self.io:
             for reader, segment, _ in self.leaves:
                 segment.spelling_words(reader)  # builds the typo dictionary too
+
+
+def _added_segments(
+    previous: "Snapshot | None", leaves: list[tuple[Any, Segment, int]]
+) -> list[tuple[Any, Segment, int]] | None:
+    """The segments after the previous snapshot's, when this snapshot holds all of those at
+    the same places (a write); None when segments were merged or removed."""
+    if previous is None:
+        return None
+    before = previous.leaves
+    if len(leaves) < len(before):
+        return None
+    for (_, segment, offset), (_, was, at) in zip(leaves, before, strict=False):
+        if segment is not was or offset != at:
+            return None
+    return leaves[len(before) :]
 
 
 class _Newest(str):

@@ -24,6 +24,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from registry.search import bits
 from registry.search.analysis import Normaliser
 from registry.search.query import Clause
 from registry.search.snapshot import Snapshot
@@ -170,10 +171,12 @@ def word_forms(snapshot: Snapshot, normaliser: Normaliser) -> dict[str, tuple[st
     if found is not None:
         return found  # type: ignore[no-any-return]
     vocabulary = snapshot.spelling_words()
+    # After a write, only the new segments' words can be new.
+    added: set[str] | None = snapshot.derived.get("spelling_added")
     with _FORMS_LOCK:
         forms = _FORMS.setdefault(normaliser, _Forms())
     with forms.lock:
-        new = [word for word in vocabulary if word not in forms.words]
+        new = [word for word in (vocabulary if added is None else added) if word not in forms.words]
         if new:
             # A base counts when the index holds any of its forms ("prescribed" for
             # "prescribe"), so the new words' terms are known before they are linked.
@@ -234,7 +237,9 @@ def _labels(
         for value in postings.get(facet, {}):
             add(value, facet, value)
     standards = set(postings.get("standard", {}))
-    for card in snapshot.cards:
+    # The standards' own entries, from the kind facet: not a look at every entry.
+    for docnum in bits.docnums(postings.get("kind", {}).get("standard", 0)):
+        card = snapshot.cards[docnum]
         if card is not None and card.kind == "standard" and card.id in standards:
             for name in (card.name, *card.aliases):
                 add(name, "standard", card.id)
