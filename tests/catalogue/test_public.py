@@ -284,3 +284,16 @@ def test_search_page_shows_linked_listings_once_with_also_listed_as(
 
     assert len(re.findall(r'<li class="rr-result">', html)) == 1
     assert re.search(r"Also listed as <a href=\"/entries/kestrel-rota(-api)?\">Kestrel Rota", html)
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/search", "Search"), ("/browse", "Browse"), ("/standards", "Standards")],
+)
+def test_the_header_marks_the_section_of_the_page(site: Client, path: str, current: str) -> None:
+    page = site.get(path).text
+    header = page[page.index("<header") : page.index("</header>")]
+
+    marked = re.findall(r'aria-current="page">(?:<[^>]+>)*\s*([^<]+?)\s*<', header)
+    assert marked == [current]
+    assert 'aria-current="page"' not in site.get("/entries/tool-1").text.split("</header>")[0]
