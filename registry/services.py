@@ -81,6 +81,12 @@ class EntryService:
         self.catch_up()
         return self.search.similar(document, limit=5, exclude=exclude)
 
+    def _indexed(self, view: EntryView) -> EntryView:
+        """The view, once this instance's index holds the write: a client that changed an
+        entry and then searches finds the change, whichever worker answers the search."""
+        self.catch_up()
+        return view
+
     def _with_similar(self, view: EntryView) -> EntryView:
         """The view listing similar published entries, for the one under review."""
         document = (
@@ -333,7 +339,8 @@ class EntryService:
                     state.value,
                     [a.value for a in allowed_actions(state)],
                 )
-            return self._view(repo, entry, actor, report.warnings)
+            view = self._view(repo, entry, actor, report.warnings)
+        return self._indexed(view)
 
     def act(
         self,
@@ -380,7 +387,7 @@ class EntryService:
             else:
                 self._act_on_entry(repo, entry, action, actor, reason, effective)
             view = self._view(repo, entry, actor)
-        return self._with_similar(view) if action is Action.SUBMIT else view
+        return self._with_similar(view) if action is Action.SUBMIT else self._indexed(view)
 
     def merge(
         self,
@@ -433,7 +440,8 @@ class EntryService:
             repo.audit(actor.label, "entry.redirect", entry_id, {"into": into})
             if also is not None:
                 also(repo)
-            return self._view(repo, target, actor)
+            view = self._view(repo, target, actor)
+        return self._indexed(view)
 
     def _act_on_entry(
         self,
