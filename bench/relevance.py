@@ -42,19 +42,22 @@ from bench.judgements import (
 )
 from bench.search import load_synonyms, realistic_corpus
 from registry.search import IndexedEntry, SearchQuery, WhooshIndex
+from registry.search.meaning import shared_encoder
 
 Rankings = dict[str, list[list[str]]]
 
 
 def run_engines(
-    entries: Sequence[IndexedEntry], queries: Sequence[str]
+    entries: Sequence[IndexedEntry], queries: Sequence[str], meaning: bool = True
 ) -> tuple[Rankings, list[str | None]]:
-    """Each engine's top `DEPTH` ids per query, and Whoosh's "did you mean" suggestions."""
+    """Each engine's top `DEPTH` ids per query, and Whoosh's "did you mean" suggestions;
+    `meaning`: whether Whoosh blends in meaning vectors, as the server does by default."""
     rankings: Rankings = {engine: [] for engine in ENGINES}
     suggestions: list[str | None] = []
     with tempfile.TemporaryDirectory(prefix="bench-relevance-") as temp:
         started = time.perf_counter()
-        whoosh = WhooshIndex(Path(temp) / "whoosh", load_synonyms())
+        encoder = shared_encoder() if meaning else None
+        whoosh = WhooshIndex(Path(temp) / "whoosh", load_synonyms(), encoder=encoder)
         whoosh.rebuild(entries, 1)
         fts5 = Fts5Index(Path(temp) / "fts5.sqlite3")
         fts5.rebuild(entries)
@@ -176,6 +179,9 @@ def main(argv: Iterable[str] | None = None) -> None:
     )
     parser.add_argument("--show", action="store_true", help="print each engine's top 10 per query")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument(
+        "--no-meaning", action="store_true", help="match words only, without meaning vectors"
+    )
     args = parser.parse_args(None if argv is None else list(argv))
 
     try:
@@ -204,7 +210,9 @@ def main(argv: Iterable[str] | None = None) -> None:
         "synonyms or spelling folding."
     )
 
-    rankings, suggestions = run_engines(real.entries, [j.query for j in judged])
+    rankings, suggestions = run_engines(
+        real.entries, [j.query for j in judged], meaning=not args.no_meaning
+    )
     scores = {e: [score(r, g) for r, g in zip(rankings[e], grades, strict=True)] for e in ENGINES}
     print_queries(judged, grades, scores, rankings, suggestions, args.show)
 

@@ -44,6 +44,7 @@ from registry.importers import importer_for
 from registry.importing import expand, read_files
 from registry.licences import analyse
 from registry.search import IndexedEntry, SearchQuery, SearchResult, Synonyms, WhooshIndex
+from registry.search.meaning import shared_encoder
 from registry.seeding import read_source
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
@@ -363,7 +364,10 @@ class _Engine:
         self.whoosh: WhooshIndex | None = None
         self.fts5: Fts5Index | None = None
         if name == "whoosh":
-            self.whoosh = WhooshIndex(folder, load_synonyms())
+            # As the server: meaning vectors unless REGISTRY_SEARCH_MEANING is false.
+            meaning = Settings.from_env(os.environ).search_meaning
+            encoder = shared_encoder() if meaning else None
+            self.whoosh = WhooshIndex(folder, load_synonyms(), encoder=encoder)
         else:
             folder.mkdir(parents=True, exist_ok=True)
             self.fts5 = Fts5Index(folder / "fts5.sqlite3")
@@ -668,7 +672,12 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--synthetic", type=int, default=None, help="synthetic entries (100,000)")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument(
+        "--no-meaning", action="store_true", help="Whoosh matches words only (no meaning vectors)"
+    )
     args = parser.parse_args(None if argv is None else list(argv))
+    if args.no_meaning:
+        os.environ["REGISTRY_SEARCH_MEANING"] = "false"  # read by the measuring processes
     size = args.synthetic or (QUICK_SYNTHETIC if args.quick else FULL_SYNTHETIC)
     started = time.perf_counter()
     machine_info()

@@ -42,6 +42,12 @@ DOCUMENTED: tuple[tuple[str, str, str], ...] = (
     ),
     ("REGISTRY_SEARCH_POLL_SECONDS", "0.25", "How often the change feed is read into the index."),
     (
+        "REGISTRY_SEARCH_MEANING",
+        "true",
+        "Blend a sentence encoder's sense of meaning into search ranking; `false` matches "
+        "words only (cheaper writes, rebuilds and searches).",
+    ),
+    (
         "REGISTRY_BASE_URL",
         "<from each request>",
         "Public address, like https://registry.example.nhs.uk, for links in feeds, the "
@@ -126,6 +132,7 @@ class Settings:
     index_dir: Path | None = None
     index_snapshot: Path | None = None
     search_poll_seconds: float = 0.25
+    search_meaning: bool = True
     secret_key: str = ""
     base_url: str = ""
     webhooks: bool = True
@@ -177,6 +184,7 @@ class Settings:
                 Path(env["REGISTRY_INDEX_SNAPSHOT"]) if env.get("REGISTRY_INDEX_SNAPSHOT") else None
             ),
             search_poll_seconds=_seconds(env, "REGISTRY_SEARCH_POLL_SECONDS", 0.25),
+            search_meaning=_boolean(env, "REGISTRY_SEARCH_MEANING", default=True),
             secret_key=env.get("REGISTRY_SECRET_KEY", ""),
             base_url=_base_url(env.get("REGISTRY_BASE_URL", "")),
             webhooks=_boolean(env, "REGISTRY_WEBHOOKS", default=True),

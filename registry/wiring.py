@@ -1,6 +1,7 @@
 """Builds the services from settings: shared by the app factory and the command line."""
 
 import contextlib
+import logging
 import os
 import secrets
 from dataclasses import dataclass, replace
@@ -21,13 +22,16 @@ from registry.indexing import IndexFeeder, SynonymFollower, read_synonyms
 from registry.merge_proposals import LinkFollower, MergeProposals
 from registry.quality_report import QualityService
 from registry.repository import Repository
-from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex
+from registry.search import SearchIndex, SearchQuery, SearchResult, Synonyms, WhooshIndex, meaning
+from registry.search.meaning import Encoder
 from registry.seeding import Seeder
 from registry.services import EntryService
 from registry.settings import Settings
 from registry.validation import EntryValidator, load_schemas
 from registry.vocabulary_admin import VocabularyAdmin
 from registry.webhooks import Webhooks, build_webhooks
+
+log = logging.getLogger(__name__)
 
 #: Seconds a client is asked to wait when the index is being rebuilt.
 RETRY_AFTER = 5
@@ -103,6 +107,7 @@ class Services:
                 replace(file, groups=groups),
                 check_interval=0.05,
                 seed=self.settings.index_snapshot,
+                encoder=self._encoder(),
             )
         follower = (
             SynonymFollower(
@@ -116,6 +121,18 @@ class Services:
         feeder = IndexFeeder(self.engine, index, synonyms=follower, lease=IndexLease(folder))
         self.entries.catch_up = lambda: feeder.wait_for_feed(timeout=0.5)
         return Search(index, feeder, index.recreated, links)
+
+    def _encoder(self) -> Encoder | None:
+        if not self.settings.search_meaning:
+            return None
+        if not meaning.available():
+            log.warning(
+                "Search matches words only: the sentence encoder's package %s is not "
+                "installed (`make install` installs it)",
+                meaning.MODEL_PACKAGE,
+            )
+            return None
+        return meaning.shared_encoder()
 
     def close(self) -> None:
         self.webhooks.worker.close()

@@ -402,28 +402,28 @@ def test_a_group_change_reaches_this_and_other_instances(seeded: Services, tmp_p
     try:
         for search in (here, other):
             search.feeder.ensure_fresh(search.recreated)
-        assert found(here, "outbreakometer") == found(other, "outbreakometer") == []
+        assert found(here, "zubrowka") == found(other, "zubrowka") == []
 
-        group = seeded.vocabularies.add_group(["outbreakometer", "sormas"], ADMIN)
+        group = seeded.vocabularies.add_group(["zubrowka", "sormas"], ADMIN)
         assert here.feeder.sync_synonyms()
 
-        assert found(here, "outbreakometer") == ["sormas"]
-        assert found(other, "outbreakometer") == []  # until its feeder polls
+        assert found(here, "zubrowka") == ["sormas"]
+        assert found(other, "zubrowka") == []  # until its feeder polls
         other.feeder.poll()
-        assert found(other, "outbreakometer") == ["sormas"]
+        assert found(other, "zubrowka") == ["sormas"]
         assert not other.feeder.sync_synonyms()  # nothing new
 
         late = instance(seeded, tmp_path, "late").open_search()
         try:
             late.feeder.ensure_fresh(late.recreated)
-            assert found(late, "outbreakometer") == ["sormas"]  # read at start
+            assert found(late, "zubrowka") == ["sormas"]  # read at start
         finally:
             late.close()
 
         seeded.vocabularies.remove_group(group.id, ADMIN)
         here.feeder.poll()
         other.feeder.poll()
-        assert found(here, "outbreakometer") == found(other, "outbreakometer") == []
+        assert found(here, "zubrowka") == found(other, "zubrowka") == []
     finally:
         here.close()
         other.close()
@@ -458,12 +458,12 @@ def test_another_instance_following_the_feed_picks_a_change_up_by_itself(
         other.feeder.ensure_fresh(other.recreated)
         other.feeder.start(interval=0.05)
 
-        seeded.vocabularies.add_group(["outbreakometer", "sormas"], ADMIN)
+        seeded.vocabularies.add_group(["zubrowka", "sormas"], ADMIN)
 
         deadline = time.monotonic() + 5
-        while not found(other, "outbreakometer") and time.monotonic() < deadline:
+        while not found(other, "zubrowka") and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert found(other, "outbreakometer") == ["sormas"]
+        assert found(other, "zubrowka") == ["sormas"]
     finally:
         other.close()
 

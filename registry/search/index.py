@@ -27,6 +27,7 @@ from whoosh.reading import ReaderClosed, SegmentReader
 from whoosh.writing import CLEAR, NO_MERGE
 
 from registry.search.analysis import Normaliser
+from registry.search.meaning import MODEL_ID, Encoder
 from registry.search.model import IndexedEntry, SearchQuery, SearchResult, Similar
 from registry.search.query import SynonymTable
 from registry.search.schema import (
@@ -34,6 +35,7 @@ from registry.search.schema import (
     SCHEMA_VERSION,
     build_schema,
     fields_for,
+    meaning_text,
     meta_fields,
 )
 from registry.search.searching import search
@@ -48,6 +50,8 @@ T = TypeVar("T")
 INDEX_NAME = "MAIN"
 LOCK_TIMEOUT = 30.0
 PROGRESS_EVERY = 500
+#: Entries encoded together in a rebuild: batches of similar length waste less on padding.
+ENCODE_BATCH = 256
 CHECK_INTERVAL = 1.0
 #: Tries at opening a view while merges delete the files of the segments they fold.
 OPEN_ATTEMPTS = 3
@@ -72,6 +76,7 @@ class WhooshIndex:
         lock_timeout: float = LOCK_TIMEOUT,
         check_interval: float = CHECK_INTERVAL,
         seed: Path | None = None,
+        encoder: Encoder | None = None,
     ) -> None:
         """Open the index in `folder`, or create it there (see `recreated`).
 
@@ -80,12 +85,16 @@ class WhooshIndex:
         `seed`: a copy of another instance's index (`export`) to start from when `folder`
         holds no usable index: it carries its high-water mark, so the change feed then
         brings it up to date without a rebuild. Ignored when it cannot be used either.
+        `encoder`: gives each entry a meaning vector, which search blends with its word
+        matches (see `searching`); without one, search matches words only.
         """
         self.folder = Path(folder)
         self.synonyms = synonyms
         self.lock_timeout = lock_timeout
         self.check_interval = check_interval
-        self.fingerprint = f"v{SCHEMA_VERSION}:{synonyms.spelling_fingerprint()}"
+        self.encoder = encoder
+        meaning = f":{MODEL_ID}" if encoder is not None else ""
+        self.fingerprint = f"v{SCHEMA_VERSION}:{synonyms.spelling_fingerprint()}{meaning}"
         self.normaliser = Normaliser(synonyms.spellings)
         self.synonym_table = SynonymTable(synonyms.groups, self.normaliser)
         self._lock = threading.Lock()  # guards the current snapshot
@@ -178,7 +187,7 @@ class WhooshIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         table = self.synonym_table
-        return self._read(lambda s: search(s, query, self.normaliser, table))
+        return self._read(lambda s: search(s, query, self.normaliser, table, self.encoder))
 
     def similar(
         self, document: Mapping[str, Any], limit: int = 5, exclude: str | None = None
@@ -245,8 +254,8 @@ class WhooshIndex:
                 with writer.searcher() as searcher:
                     for entry_id in {*deletes, *latest, META_ID}:
                         writer.delete_by_term("id", entry_id, searcher=searcher)
-                for entry in latest.values():
-                    writer.add_document(**fields_for(entry))
+                for document in self._documents(list(latest.values())):
+                    writer.add_document(**document)
                 writer.add_document(**meta_fields(high_water, self.fingerprint, complete))
             except BaseException:
                 writer.cancel()
@@ -303,13 +312,20 @@ class WhooshIndex:
             writer = self._writer(limitmb=128)
             seen: set[str] = set()
             try:
+                batch: list[IndexedEntry] = []
                 for entry in entries:
                     if entry.id in seen:
                         continue
                     seen.add(entry.id)
-                    writer.add_document(**fields_for(entry))
+                    batch.append(entry)
+                    if len(batch) == ENCODE_BATCH:
+                        for document in self._documents(batch):
+                            writer.add_document(**document)
+                        batch.clear()
                     if progress is not None and len(seen) % PROGRESS_EVERY == 0:
                         progress(len(seen))
+                for document in self._documents(batch):
+                    writer.add_document(**document)
                 writer.add_document(**meta_fields(high_water, self.fingerprint))
             except BaseException:
                 writer.cancel()
@@ -318,6 +334,13 @@ class WhooshIndex:
             self._replace_snapshot()
         if progress is not None:
             progress(len(seen))
+
+    def _documents(self, entries: Sequence[IndexedEntry]) -> list[dict[str, Any]]:
+        """The Whoosh documents of `entries`, with their meaning vectors when encoding."""
+        if self.encoder is None:
+            return [fields_for(entry) for entry in entries]
+        vectors = self.encoder.stored([meaning_text(entry) for entry in entries])
+        return [fields_for(e, v) for e, v in zip(entries, vectors, strict=True)]
 
     def close(self) -> None:
         with self._write_lock, self._lock:

@@ -19,7 +19,7 @@ from registry.search.analysis import WORD, exact_key, spelling_analyzer, text_an
 from registry.search.model import IndexedEntry
 
 #: Bump when the schema or the analysis changes: an older index is then recreated.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_ID = "_meta"  # never a valid entry id (ids start with a letter or digit)
 
 #: Searchable text fields and their weights: names first, description last.
@@ -66,6 +66,7 @@ def build_schema(spellings: Sequence[tuple[str, str]]) -> Schema:
         updated_at=ID,
         name_sort=ID,
         card=COLUMN(columns.VarBytesColumn()),
+        meaning=COLUMN(columns.VarBytesColumn()),
         meta=STORED,
     )
 
@@ -145,8 +146,17 @@ class Card:
         )  # fmt: skip
 
 
-def fields_for(entry: IndexedEntry) -> dict[str, Any]:
-    """The Whoosh document for one entry."""
+def meaning_text(entry: IndexedEntry) -> str:
+    """What an entry's meaning vector reads: its names and summary, which say what it is.
+    On bench's tuning split, adding features, tags, topics and the description's start
+    gained 0.007 NDCG@10 for about twice the encoding time."""
+    doc = entry.document
+    names = [_text(doc.get("name")) or entry.id, *_texts(doc.get("aliases"))]
+    return "\n".join([*names, _text(doc.get("summary"))])
+
+
+def fields_for(entry: IndexedEntry, meaning: bytes = b"") -> dict[str, Any]:
+    """The Whoosh document for one entry; `meaning`: its stored meaning vector, if any."""
     doc = entry.document
     name = _text(doc.get("name")) or entry.id
     aliases = _texts(doc.get("aliases"))
@@ -209,8 +219,9 @@ def fields_for(entry: IndexedEntry) -> dict[str, Any]:
         "updated_at": card.updated_at,
         "name_sort": name_key(card.name),
         "card": card.encode(),
+        "meaning": meaning,
     }
-    return {k: v for k, v in fields.items() if v != ""}
+    return {k: v for k, v in fields.items() if v not in ("", b"")}
 
 
 def meta_fields(high_water: int, fingerprint: str, complete: bool = True) -> dict[str, Any]:

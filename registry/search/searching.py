@@ -16,10 +16,13 @@ first.
 import heapq
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from registry.search import bits
 from registry.search.analysis import Normaliser
 from registry.search.collapsing import collapse
 from registry.search.highlight import Highlighter
+from registry.search.meaning import Encoder, Vectors
 from registry.search.model import FACETS, MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
 from registry.search.query import ParsedQuery, SynonymTable, parse
 from registry.search.snapshot import Snapshot
@@ -36,6 +39,13 @@ WEIGHT_POWER = 1.0
 RELATIVE_FLOOR = 0.35
 #: A score multiplier for entries with a facet value the query names ("API", "FHIR").
 FACET_BOOST = 0.3
+#: With meaning vectors, an entry's score is (1 - MEANING_WEIGHT) x its word score (as a
+#: share of the best) + MEANING_WEIGHT x the cosine similarity of its meaning to the
+#: query's; and the MEANING_EXTRA entries closest in meaning join the results even when
+#: they share no word with the query, if at least MEANING_FLOOR similar.
+MEANING_WEIGHT = 0.7
+MEANING_EXTRA = 15
+MEANING_FLOOR = 0.4
 DEFAULT_STATES = ("published", "deprecated")
 
 
@@ -50,7 +60,11 @@ class Matches:
 
 
 def search(
-    snapshot: Snapshot, query: SearchQuery, normaliser: Normaliser, synonyms: SynonymTable
+    snapshot: Snapshot,
+    query: SearchQuery,
+    normaliser: Normaliser,
+    synonyms: SynonymTable,
+    encoder: Encoder | None = None,
 ) -> SearchResult:
     page = max(1, _int(query.page, 1))
     per_page = min(MAX_PER_PAGE, max(1, _int(query.per_page, 20)))
@@ -67,8 +81,12 @@ def search(
     correction = correct(parsed, snapshot, normaliser)
     if correction is not None:
         parsed, suggestion = correction.parsed, correction.suggestion
+    similarities = None
+    if encoder is not None and parsed.required:
+        wording = " ".join(c.text for c in parsed.required)
+        similarities = snapshot.similarities(encoder.query(wording))
     parsed = replace(parsed, clauses=tuple(with_word_forms(parsed.clauses, snapshot, normaliser)))
-    matches = _match(snapshot, parsed, normaliser, scope)
+    matches = _match(snapshot, parsed, normaliser, scope, similarities)
 
     base = matches.members & scope
     selections = {
@@ -115,7 +133,13 @@ def _filters(query: SearchQuery) -> dict[str, list[str]]:
     return result
 
 
-def _match(snapshot: Snapshot, parsed: ParsedQuery, normaliser: Normaliser, scope: int) -> Matches:
+def _match(
+    snapshot: Snapshot,
+    parsed: ParsedQuery,
+    normaliser: Normaliser,
+    scope: int,
+    similarities: Vectors | None = None,
+) -> Matches:
     required = parsed.required
     excluded: set[int] = set()
     for clause in parsed.excluded:
@@ -162,12 +186,45 @@ def _match(snapshot: Snapshot, parsed: ParsedQuery, normaliser: Normaliser, scop
         if share >= floor:
             boost = 1.0 + FACET_BOOST if d in boosted else 1.0
             scores[d] = text[d] * boost * share**COVERAGE_POWER
+    if similarities is not None:
+        _blend(scores, coverage, similarities, scope, excluded, quoted)
     exact = frozenset(d for d in snapshot.exact(parsed.exact) if d not in excluded)
     for d in exact:
         scores.setdefault(d, 0.0)
         coverage[d] = 1.0
     kept = {d: coverage[d] for d in scores}
     return Matches(scores, bits.from_docnums(scores, snapshot.size), exact, kept)
+
+
+def _blend(
+    scores: dict[int, float],
+    coverage: dict[int, float],
+    similarities: Vectors,
+    scope: int,
+    excluded: set[int],
+    quoted: int,
+) -> None:
+    """Word scores blended with meaning; the nearest entries in meaning join the results
+    (with coverage 0: they match no word), unless the query quotes a phrase."""
+    best = max((x for d, x in scores.items() if scope >> d & 1), default=0.0) or 1.0
+    for d, x in scores.items():
+        scores[d] = (1.0 - MEANING_WEIGHT) * x / best + MEANING_WEIGHT * max(
+            0.0, float(similarities[d])
+        )
+    if quoted:
+        return
+    # A few times more candidates than needed: some are outside the scope or excluded.
+    count = min(len(similarities), MEANING_EXTRA * 4)
+    nearest = np.argpartition(-similarities, count - 1)[:count].tolist() if count else []
+    added = 0
+    for d in sorted(nearest, key=lambda d: -similarities[d]):
+        if added == MEANING_EXTRA or similarities[d] < MEANING_FLOOR:
+            break
+        if d in scores or d in excluded or not scope >> d & 1:
+            continue
+        scores[d] = MEANING_WEIGHT * float(similarities[d])
+        coverage[d] = 0.0
+        added += 1
 
 
 def _page(snapshot: Snapshot, matches: Matches, results: int, sort: str, needed: int) -> list[int]:

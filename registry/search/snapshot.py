@@ -23,11 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from symspellpy import SymSpell, Verbosity
 from whoosh.query import Term
 
 from registry.search import bits
 from registry.search.facets import FacetTable
+from registry.search.meaning import DIMENSIONS, Vectors, decode
 from registry.search.postings import deleted_docs, phrase_docs, read_postings
 from registry.search.query import Alternatives
 from registry.search.schema import META_ID, STATE_FACTORS, TEXT_FIELDS, Card, name_key
@@ -70,6 +72,7 @@ class Segment:
     live: int  # bitset of the documents that are entries (not the meta record)
     totals: tuple[int, ...]  # per text field, words over every entry
     having: tuple[int, ...]  # per text field, entries with any words in it
+    meaning: Vectors | None  # each document's meaning vector (zeros: none); None: no vectors
     _terms: dict[tuple[str, str, float], tuple["array[int]", "array[float]"]] = field(
         default_factory=dict
     )
@@ -97,6 +100,7 @@ class Segment:
             live=bits.from_docnums([d for d, c in enumerate(cards) if c is not None], size),
             totals=tuple(sum(field) for field in lengths),
             having=tuple(sum(1 for n in field if n) for field in lengths),
+            meaning=_meaning(reader, size),
         )
 
     def term(
@@ -490,6 +494,19 @@ class Snapshot:
 
     # Documents
 
+    def similarities(self, vector: Vectors) -> Vectors | None:
+        """Each document's cosine similarity to `vector` (0 for documents without a
+        meaning vector), or None when no segment has any."""
+        if all(segment.meaning is None for _, segment, _ in self.leaves):
+            return None
+        parts = [
+            segment.meaning @ vector
+            if segment.meaning is not None
+            else np.zeros(len(segment.cards), dtype=np.float32)
+            for _, segment, _ in self.leaves
+        ]
+        return np.concatenate(parts)
+
     def stored(self, docnum: int) -> dict[str, Any]:
         with self.io:
             return dict(self.searcher.stored_fields(docnum))
@@ -577,6 +594,20 @@ class Snapshot:
         with self.io:
             for reader, segment, _ in self.leaves:
                 segment.spelling_words(reader)  # builds the typo dictionary too
+
+
+def _meaning(reader: Any, size: int) -> Vectors | None:
+    if not reader.has_column("meaning"):
+        return None
+    column = reader.column_reader("meaning")
+    matrix = np.zeros((size, DIMENSIONS), dtype=np.float32)
+    found = False
+    for docnum in range(size):
+        vector = decode(column[docnum])
+        if vector is not None:
+            matrix[docnum] = vector
+            found = True
+    return matrix if found else None
 
 
 def _added_segments(

@@ -321,23 +321,23 @@ def test_an_added_group_finds_entries_by_the_new_term_until_removed(
     services: Services, client: Client
 ) -> None:
     sign_in(client, ADMIN)
-    assert search_total(client, "outbreakometer") == 0
+    assert search_total(client, "zubrowka") == 0
 
-    response = add_group(client, "Outbreakometer", "sormas")
+    response = add_group(client, "Zubrowka", "sormas")
 
     assert response.status_code == 303
     assert response.headers["location"] == SYNONYMS
-    assert "Added the synonym group outbreakometer, sormas" in client.get(SYNONYMS).text
-    found = client.get("/api/v1/search", params={"q": "outbreakometer"}).json()
+    assert "Added the synonym group zubrowka, sormas" in client.get(SYNONYMS).text
+    found = client.get("/api/v1/search", params={"q": "zubrowka"}).json()
     assert [hit["id"] for hit in found["items"]] == ["sormas"]
-    assert "SORMAS" in client.get("/search", params={"q": "outbreakometer"}).text
-    group = group_id(services, "outbreakometer")
+    assert "SORMAS" in client.get("/search", params={"q": "zubrowka"}).text
+    group = group_id(services, "zubrowka")
 
     removed = post_form(client, f"{SYNONYMS}/{group}/remove", {}, page=SYNONYMS)
 
     assert removed.status_code == 303
-    assert "Removed the synonym group outbreakometer, sormas" in client.get(SYNONYMS).text
-    assert search_total(client, "outbreakometer") == 0
+    assert "Removed the synonym group zubrowka, sormas" in client.get(SYNONYMS).text
+    assert search_total(client, "zubrowka") == 0
     assert [(actor, action) for actor, action, _ in audit(services, "synonyms.group")] == [
         (f"maintainer:{ADMIN.name}", "synonyms.group.add"),
         (f"maintainer:{ADMIN.name}", "synonyms.group.remove"),
@@ -347,18 +347,18 @@ def test_an_added_group_finds_entries_by_the_new_term_until_removed(
 @pytest.mark.usefixtures("seeded")
 def test_an_edited_group_changes_what_search_finds(services: Services, client: Client) -> None:
     sign_in(client, ADMIN)
-    add_group(client, "outbreakometer", "sormas")
-    url = f"{SYNONYMS}/{group_id(services, 'outbreakometer')}"
-    assert "outbreakometer\nsormas</textarea>" in client.get(url).text
+    add_group(client, "zubrowka", "sormas")
+    url = f"{SYNONYMS}/{group_id(services, 'zubrowka')}"
+    assert "zubrowka\nsormas</textarea>" in client.get(url).text
 
-    response = post_form(client, url, {"terms": "plague tracker\nsormas"}, page=url)
+    response = post_form(client, url, {"terms": "flibbertigibbet\nsormas"}, page=url)
 
     assert response.status_code == 303
-    assert "Saved the synonym group plague tracker, sormas" in client.get(SYNONYMS).text
-    assert search_total(client, "outbreakometer") == 0
-    assert search_total(client, "plague tracker") == 1
+    assert "Saved the synonym group flibbertigibbet, sormas" in client.get(SYNONYMS).text
+    assert search_total(client, "zubrowka") == 0
+    assert search_total(client, "flibbertigibbet") == 1
     [(_, _, detail)] = audit(services, "synonyms.group.update")
-    assert detail["after"] == ["plague tracker", "sormas"]
+    assert detail["after"] == ["flibbertigibbet", "sormas"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,141 @@
+"""Meaning vectors: the encoder reproduces sentence-transformers' all-MiniLM-L6-v2, and
+search blends meaning with word matches, so a need worded unlike any entry still finds
+the entries that do what it asks, while names, phrases, exclusions and filters keep
+their meaning."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from registry.search import IndexedEntry, SearchQuery, Synonyms, WhooshIndex
+from registry.search.meaning import Encoder, ModelMissing, model_folder, shared_encoder
+from tests.search.entries import an_indexed_entry
+
+IMAGING = an_indexed_entry(
+    id="imaging-viewer",
+    name="Radiant Plates",
+    summary="Display DICOM radiology studies in a web page.",
+    kind="software",
+)
+REMINDERS = an_indexed_entry(
+    id="reminders",
+    name="Nudge",
+    summary="Sends SMS messages to patients before their clinic appointment.",
+    kind="api",
+)
+OTHERS = [
+    an_indexed_entry(id="ledger", name="Ledger", summary="Double-entry bookkeeping for councils."),
+    an_indexed_entry(id="bins", name="Bin Day", summary="Waste collection calendar for residents."),
+    an_indexed_entry(id="grants", name="Grant Desk", summary="Apply for community grants."),
+    an_indexed_entry(id="parking", name="Permit", summary="Residents' parking permits."),
+]
+
+
+@pytest.fixture
+def meaning_index(tmp_path: Path, synonyms: Synonyms) -> Iterator[WhooshIndex]:
+    index = WhooshIndex(tmp_path / "index", synonyms, encoder=shared_encoder())
+    index.rebuild([IMAGING, REMINDERS, *OTHERS], high_water=1)
+    yield index
+    index.close()
+
+
+def ids(index: WhooshIndex, text: str, **filters: list[str]) -> list[str]:
+    result = index.search(SearchQuery(text=text, filters=filters, per_page=20))
+    return [hit.id for hit in result.hits]
+
+
+def test_the_encoder_gives_the_vectors_sentence_transformers_gives() -> None:
+    # Reference figures computed with sentence-transformers 6.3 (all-MiniLM-L6-v2, 64
+    # tokens, normalised): the first components of one vector and two cosines.
+    vectors = Encoder().encode(
+        [
+            "Send appointment reminders to patients by SMS.",
+            "Text message notifications for clinic bookings.",
+            "A library for parsing spreadsheets.",
+        ]
+    )
+
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    first = [-0.0233, 0.0215, 0.0349, 0.0036, -0.0636, 0.0256]
+    assert np.allclose(vectors[0][:6], first, atol=2e-4)
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(0.7096, abs=2e-3)
+    assert float(vectors[0] @ vectors[2]) == pytest.approx(0.0992, abs=2e-3)
+
+
+def test_weights_that_are_not_the_published_ones_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    shutil.copy(model_folder() / "tokenizer.json", folder / "tokenizer.json")
+    (folder / "model.safetensors").write_bytes(b"\0" * 1024)
+
+    with pytest.raises(ModelMissing, match="not all-MiniLM-L6-v2"):
+        Encoder(folder).encode(["anything"])
+
+
+def test_a_need_in_other_words_finds_the_entry_that_meets_it(meaning_index: WhooshIndex) -> None:
+    # No word of the query is in the entry (nor a form or synonym of one).
+    assert ids(meaning_index, "show x-ray scans on a website")[0] == "imaging-viewer"
+    assert ids(meaning_index, "text alerts ahead of a doctor visit")[0] == "reminders"
+
+
+def test_without_an_encoder_only_words_match(tmp_path: Path, synonyms: Synonyms) -> None:
+    index = WhooshIndex(tmp_path / "words", synonyms)
+    index.rebuild([IMAGING, REMINDERS, *OTHERS], high_water=1)
+    try:
+        assert ids(index, "show x-ray scans on a website") == []
+    finally:
+        index.close()
+
+
+def test_entries_matched_only_in_meaning_rank_below_entries_matching_the_words(
+    meaning_index: WhooshIndex,
+) -> None:
+    found = ids(meaning_index, "residents parking")
+
+    assert found[0] == "parking"
+
+
+def test_an_exact_name_still_comes_first(meaning_index: WhooshIndex) -> None:
+    assert ids(meaning_index, "Grant Desk")[0] == "grants"
+
+
+def test_a_quoted_phrase_admits_no_entry_by_meaning_alone(meaning_index: WhooshIndex) -> None:
+    assert "imaging-viewer" in ids(meaning_index, "show x-ray scans on a website")
+    assert ids(meaning_index, '"show x-ray scans" on a website') == []
+
+
+def test_an_excluded_word_excludes_entries_found_by_meaning(meaning_index: WhooshIndex) -> None:
+    assert "imaging-viewer" in ids(meaning_index, "show x-ray scans on a website")
+    assert "imaging-viewer" not in ids(meaning_index, "show x-ray scans on a website -dicom")
+
+
+def test_filters_apply_to_entries_found_by_meaning(meaning_index: WhooshIndex) -> None:
+    assert "imaging-viewer" in ids(meaning_index, "show x-ray scans on a website")
+    assert ids(meaning_index, "show x-ray scans on a website", kind=["api"]) == []
+
+
+def test_entries_written_later_get_their_meaning(meaning_index: WhooshIndex) -> None:
+    later = an_indexed_entry(
+        id="translator", name="Babel", summary="Converts patient leaflets into Polish and Urdu."
+    )
+    meaning_index.apply([later], [], high_water=2)
+
+    assert ids(meaning_index, "translation of medical documents")[0] == ("translator")
+
+
+def test_an_index_built_without_meaning_is_rebuilt_to_have_it(
+    tmp_path: Path, synonyms: Synonyms
+) -> None:
+    folder = tmp_path / "index"
+    words: list[IndexedEntry] = [IMAGING, *OTHERS]
+    WhooshIndex(folder, synonyms).rebuild(words, high_water=1)
+
+    reopened = WhooshIndex(folder, synonyms, encoder=shared_encoder())
+    try:
+        assert reopened.recreated
+    finally:
+        reopened.close()
