@@ -58,7 +58,7 @@ def run_engines(
         started = time.perf_counter()
         encoder = shared_encoder() if meaning else None
         whoosh = WhooshIndex(Path(temp) / "whoosh", load_synonyms(), encoder=encoder)
-        whoosh.rebuild(entries, 1)
+        whoosh.rebuild(entries, 1, encode=meaning)
         fts5 = Fts5Index(Path(temp) / "fts5.sqlite3")
         fts5.rebuild(entries)
         print(f"Both indexes built in {time.perf_counter() - started:.0f} s\n")

@@ -375,7 +375,8 @@ class _Engine:
 
     def rebuild(self, entries: Sequence[IndexedEntry], progress: Callable[[int], None]) -> None:
         if self.whoosh is not None:
-            self.whoosh.rebuild(entries, self.high_water, progress)
+            # Meaning vectors included, as a server has them once its backfill is done.
+            self.whoosh.rebuild(entries, self.high_water, progress, encode=True)
         elif self.fts5 is not None:
             self.fts5.rebuild(entries)
 

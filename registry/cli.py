@@ -313,7 +313,8 @@ def _reindex(services: Services) -> int:
             def advance(done: int) -> None:
                 bar.update(done - bar.n)
 
-            count = search.feeder.rebuild(progress=advance)
+            # Offline, so every meaning vector now: a server then starts with them all.
+            count = search.feeder.rebuild(progress=advance, encode=True)
     finally:
         search.close()
     print(f"Rebuilt the search index in {services.settings.effective_index_dir}: {count} entries.")

@@ -42,6 +42,9 @@ log = logging.getLogger("registry.indexing")
 VISIBLE_STATES = sorted(s.value for s in VISIBLE)
 #: Changes read per poll.
 BATCH = 2000
+#: Entries given meaning vectors per backfill step: about a second of encoding, so the
+#: feed is never held back for long.
+BACKFILL_BATCH = 100
 
 
 def indexed(entry: Entry, standard_names: dict[str, str]) -> IndexedEntry:
@@ -200,9 +203,37 @@ class IndexFeeder:
                 deletes.append(entry_id)
         return upserts, deletes
 
+    def backfill(self, limit: int = BACKFILL_BATCH) -> int:
+        """Give up to `limit` indexed entries that have no meaning vector one (a rebuild
+        and bulk writes leave them without, to be searchable sooner); how many it did.
+        The encoding is done first, without holding the feed; then the entries are read
+        afresh and applied like a change at the index's own mark, so a change applied
+        meanwhile is never undone."""
+        if not self.writes:
+            return 0
+        ids = self.index.lacking_meaning(limit)
+        if not ids:
+            return 0
+        self.index.prepare(self._read(ids))
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            # Entries gone from the database are the feed's to delete, not this.
+            self.index.apply(self._read(ids), [], self.index.high_water(), encode=True)
+            return len(ids)
+        finally:
+            self._lock.release()
+
+    def _read(self, ids: list[str]) -> list[IndexedEntry]:
+        with transaction(self.engine, write=False) as session:
+            repo = Repository(session)
+            upserts, _ = self._collect(repo, ids, repo.standards_by_id(VISIBLE_STATES))
+        return upserts
+
     # rebuilding ---------------------------------------------------------------------
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Rebuild the index from the database; the number of entries indexed."""
+    def rebuild(self, progress: Callable[[int], None] | None = None, encode: bool = False) -> int:
+        """Rebuild the index from the database; the number of entries indexed. `encode`:
+        with every meaning vector (else `backfill` adds them while the index is used)."""
         with self._lock:
             with transaction(self.engine, write=False) as session:
                 repo = Repository(session)
@@ -214,7 +245,7 @@ class IndexFeeder:
                     count[0] += 1
                     yield entry
 
-            self.index.rebuild(counted(), mark, progress)
+            self.index.rebuild(counted(), mark, progress, encode=encode)
             return count[0]
 
     def _visible(self) -> Iterator[IndexedEntry]:
@@ -290,6 +321,7 @@ class IndexFeeder:
                         # when a poll found nothing to apply (a write that comes during a
                         # merge waits for it).
                         if not self.poll():
+                            self.backfill()
                             self.index.merge()
                         continue
                     self.sync_synonyms()

@@ -14,6 +14,7 @@ from registry.indexing import IndexFeeder
 from registry.models import Change, utcnow
 from registry.search import SearchQuery, Synonyms, WhooshIndex
 from registry.search.index import INDEX_NAME, MERGE_SEGMENTS
+from registry.search.meaning import Encoder
 from registry.wiring import Services
 from tests.builders import SEED_DIR, an_entry
 from tests.conftest import Keys
@@ -210,3 +211,53 @@ def test_a_search_reads_the_feed_only_after_this_process_wrote(
     finally:
         event.remove(services.engine, "before_cursor_execute", record)
         search.close()
+
+
+def test_a_rebuild_is_searchable_by_its_words_at_once_and_gets_its_meaning_after(
+    seeded: Services, tmp_path: Path
+) -> None:
+    # A fresh encoder: one that already encoded the seed would give the rebuild vectors.
+    index = WhooshIndex(
+        tmp_path / "meaning", Synonyms.load(SEED_DIR / "synonyms.yaml"), encoder=Encoder()
+    )
+    feeder = IndexFeeder(seeded.engine, index)
+    try:
+        indexed = feeder.rebuild()
+
+        assert len(index.lacking_meaning(1000)) == indexed
+        assert "personal-demographics-service-fhir" in found(index, "personal demographics")
+        assert found(index, "outbreakometer") == []  # no word, and no meaning yet
+
+        steps = 0
+        while feeder.backfill(limit=30):
+            steps += 1
+        assert steps == -(-indexed // 30)
+        assert index.lacking_meaning(1000) == []
+        assert found(index, "outbreakometer")[0] == "sormas"  # an outbreak manager
+    finally:
+        index.close()
+
+
+def test_the_backfill_writes_what_the_database_holds_now(
+    services: Services, keys: Keys, tmp_path: Path
+) -> None:
+    index = WhooshIndex(
+        tmp_path / "meaning", Synonyms.load(SEED_DIR / "synonyms.yaml"), encoder=Encoder()
+    )
+    feeder = IndexFeeder(services.engine, index)
+    try:
+        entry_id = publish(services, keys, name="Ward Rota")
+        feeder.rebuild()
+        supplier = services.accounts.authenticate(keys.supplier)
+        reviewer = services.accounts.authenticate(keys.reviewer)
+        etag = services.entries.get(entry_id, supplier).etag
+        services.entries.update(entry_id, an_entry(name="Shift Planner"), supplier, [etag])
+        services.entries.act(entry_id, "submit", supplier)
+        services.entries.act(entry_id, "approve", reviewer)
+
+        assert feeder.backfill() == 1  # before the feed brings the change
+
+        assert found(index, "planner") == [entry_id]
+        assert found(index, "rota") == []
+    finally:
+        index.close()

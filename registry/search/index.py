@@ -50,8 +50,13 @@ T = TypeVar("T")
 INDEX_NAME = "MAIN"
 LOCK_TIMEOUT = 30.0
 PROGRESS_EVERY = 500
-#: Entries encoded together in a rebuild: batches of similar length waste less on padding.
+#: Entries read together in a rebuild.
 ENCODE_BATCH = 256
+#: Writes of up to this many entries encode their meaning at once (a supplier's write is
+#: found by meaning as soon as it answers); larger ones (a bulk import, a rebuild) are
+#: searchable by their words at once and get their vectors from `IndexFeeder.backfill`,
+#: at about 100 entries per CPU second, off the path from a write to its being found.
+ENCODE_INLINE = 32
 CHECK_INTERVAL = 1.0
 #: Tries at opening a view while merges delete the files of the segments they fold.
 OPEN_ATTEMPTS = 3
@@ -238,14 +243,22 @@ class WhooshIndex:
     # Writing
 
     def apply(
-        self, upserts: Sequence[IndexedEntry], deletes: Sequence[str], high_water: int
+        self,
+        upserts: Sequence[IndexedEntry],
+        deletes: Sequence[str],
+        high_water: int,
+        encode: bool | None = None,
     ) -> None:
         """Delete, then (re)add, in one writer commit that also records `high_water`.
 
         An id both deleted and upserted ends up present; of several upserts of one id the
         last wins. TimeoutError when another process holds the writer lock too long.
+        `encode`: whether to encode meaning vectors now (None: for up to ENCODE_INLINE
+        entries); those not encoded are left to `lacking_meaning` and a later apply.
         """
         latest = {entry.id: entry for entry in upserts}
+        if encode is None:
+            encode = len(latest) <= ENCODE_INLINE
         with self._write_lock:
             self._check_open()
             complete = self.ready()
@@ -254,7 +267,7 @@ class WhooshIndex:
                 with writer.searcher() as searcher:
                     for entry_id in {*deletes, *latest, META_ID}:
                         writer.delete_by_term("id", entry_id, searcher=searcher)
-                for document in self._documents(list(latest.values())):
+                for document in self._documents(list(latest.values()), encode):
                     writer.add_document(**document)
                 writer.add_document(**meta_fields(high_water, self.fingerprint, complete))
             except BaseException:
@@ -300,8 +313,14 @@ class WhooshIndex:
         entries: Iterable[IndexedEntry],
         high_water: int,
         progress: Callable[[int], None] | None = None,
+        encode: bool = False,
     ) -> None:
         """Replace every document in one commit; searches see the old index until then.
+
+        `encode`: give every entry its meaning vector now; otherwise only those this
+        process has already encoded get one, and `IndexFeeder.backfill` does the rest
+        while the index is in use (a rebuild of 100,000 entries would otherwise take
+        about 15 minutes more).
 
         `progress` is called with the number of entries indexed so far, every
         `PROGRESS_EVERY` entries and once at the end. Repeated ids after the first are
@@ -319,12 +338,12 @@ class WhooshIndex:
                     seen.add(entry.id)
                     batch.append(entry)
                     if len(batch) == ENCODE_BATCH:
-                        for document in self._documents(batch):
+                        for document in self._documents(batch, encode):
                             writer.add_document(**document)
                         batch.clear()
                     if progress is not None and len(seen) % PROGRESS_EVERY == 0:
                         progress(len(seen))
-                for document in self._documents(batch):
+                for document in self._documents(batch, encode):
                     writer.add_document(**document)
                 writer.add_document(**meta_fields(high_water, self.fingerprint))
             except BaseException:
@@ -335,11 +354,25 @@ class WhooshIndex:
         if progress is not None:
             progress(len(seen))
 
-    def _documents(self, entries: Sequence[IndexedEntry]) -> list[dict[str, Any]]:
-        """The Whoosh documents of `entries`, with their meaning vectors when encoding."""
+    def lacking_meaning(self, limit: int) -> list[str]:
+        """Ids of up to `limit` entries without a meaning vector (none without an encoder)."""
+        if self.encoder is None:
+            return []
+        return self._read(lambda snapshot: snapshot.lacking_meaning(limit))
+
+    def prepare(self, entries: Sequence[IndexedEntry]) -> None:
+        """Encode the meaning of `entries` ahead of an `apply`, without holding the index,
+        so that the apply only picks the vectors up."""
+        if self.encoder is not None:
+            self.encoder.stored([meaning_text(entry) for entry in entries])
+
+    def _documents(self, entries: Sequence[IndexedEntry], encode: bool) -> list[dict[str, Any]]:
+        """The Whoosh documents of `entries`, with meaning vectors: all of them when
+        `encode`, else those this process has already encoded."""
         if self.encoder is None:
             return [fields_for(entry) for entry in entries]
-        vectors = self.encoder.stored([meaning_text(entry) for entry in entries])
+        texts = [meaning_text(entry) for entry in entries]
+        vectors = self.encoder.stored(texts, encode=encode)
         return [fields_for(e, v) for e, v in zip(entries, vectors, strict=True)]
 
     def close(self) -> None:

@@ -145,10 +145,18 @@ class SearchIndex(Protocol):
     ) -> list[Similar]: ...
 
     def apply(
-        self, upserts: Sequence[IndexedEntry], deletes: Sequence[str], high_water: int
+        self,
+        upserts: Sequence[IndexedEntry],
+        deletes: Sequence[str],
+        high_water: int,
+        encode: bool | None = None,
     ) -> None: ...
 
     def merge(self) -> bool: ...
+
+    def lacking_meaning(self, limit: int) -> list[str]: ...
+
+    def prepare(self, entries: Sequence[IndexedEntry]) -> None: ...
 
     def high_water(self) -> int: ...
 
@@ -157,6 +165,7 @@ class SearchIndex(Protocol):
         entries: Iterable[IndexedEntry],
         high_water: int,
         progress: Callable[[int], None] | None = None,
+        encode: bool = False,
     ) -> None: ...
 
     def count(self) -> int: ...

@@ -82,7 +82,7 @@ def search(
     if correction is not None:
         parsed, suggestion = correction.parsed, correction.suggestion
     similarities = None
-    if encoder is not None and parsed.required:
+    if encoder is not None and parsed.required and snapshot.has_meaning:
         wording = " ".join(c.text for c in parsed.required)
         similarities = snapshot.similarities(encoder.query(wording))
     parsed = replace(parsed, clauses=tuple(with_word_forms(parsed.clauses, snapshot, normaliser)))

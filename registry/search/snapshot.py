@@ -73,6 +73,7 @@ class Segment:
     totals: tuple[int, ...]  # per text field, words over every entry
     having: tuple[int, ...]  # per text field, entries with any words in it
     meaning: Vectors | None  # each document's meaning vector (zeros: none); None: no vectors
+    unencoded: list[int]  # entries (documents with a card) without a meaning vector
     _terms: dict[tuple[str, str, float], tuple["array[int]", "array[float]"]] = field(
         default_factory=dict
     )
@@ -91,6 +92,7 @@ class Segment:
             data = column[docnum] if column is not None else b""
             cards.append(Card.decode(data) if data else None)
         lengths = [[c.lengths[i] if c else 0 for c in cards] for i in range(len(TEXT_FIELDS))]
+        meaning = _meaning(reader, size)
         return cls(
             cards=cards,
             facets=FacetTable.from_cards(cards),
@@ -100,7 +102,16 @@ class Segment:
             live=bits.from_docnums([d for d, c in enumerate(cards) if c is not None], size),
             totals=tuple(sum(field) for field in lengths),
             having=tuple(sum(1 for n in field if n) for field in lengths),
-            meaning=_meaning(reader, size),
+            meaning=meaning,
+            unencoded=[
+                d
+                for d in (
+                    range(size)
+                    if meaning is None
+                    else np.flatnonzero(~meaning.any(axis=1)).tolist()
+                )
+                if cards[d] is not None
+            ],
         )
 
     def term(
@@ -494,10 +505,15 @@ class Snapshot:
 
     # Documents
 
+    @property
+    def has_meaning(self) -> bool:
+        """Whether any document has a meaning vector."""
+        return any(segment.meaning is not None for _, segment, _ in self.leaves)
+
     def similarities(self, vector: Vectors) -> Vectors | None:
         """Each document's cosine similarity to `vector` (0 for documents without a
         meaning vector), or None when no segment has any."""
-        if all(segment.meaning is None for _, segment, _ in self.leaves):
+        if not self.has_meaning:
             return None
         parts = [
             segment.meaning @ vector
@@ -506,6 +522,18 @@ class Snapshot:
             for _, segment, _ in self.leaves
         ]
         return np.concatenate(parts)
+
+    def lacking_meaning(self, limit: int) -> list[str]:
+        """Ids of up to `limit` live entries that have no meaning vector."""
+        found: list[str] = []
+        for _, segment, offset in self.leaves:
+            for d in segment.unencoded:
+                card = self.cards[offset + d]
+                if self.live >> (offset + d) & 1 and card is not None:
+                    found.append(card.id)
+                    if len(found) == limit:
+                        return found
+        return found
 
     def stored(self, docnum: int) -> dict[str, Any]:
         with self.io:

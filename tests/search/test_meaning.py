@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from registry.search import IndexedEntry, SearchQuery, Synonyms, WhooshIndex
+from registry.search.index import ENCODE_INLINE
 from registry.search.meaning import Encoder, ModelMissing, model_folder, shared_encoder
 from tests.search.entries import an_indexed_entry
 
@@ -37,7 +38,7 @@ OTHERS = [
 @pytest.fixture
 def meaning_index(tmp_path: Path, synonyms: Synonyms) -> Iterator[WhooshIndex]:
     index = WhooshIndex(tmp_path / "index", synonyms, encoder=shared_encoder())
-    index.rebuild([IMAGING, REMINDERS, *OTHERS], high_water=1)
+    index.rebuild([IMAGING, REMINDERS, *OTHERS], high_water=1, encode=True)
     yield index
     index.close()
 
@@ -139,3 +140,21 @@ def test_an_index_built_without_meaning_is_rebuilt_to_have_it(
         assert reopened.recreated
     finally:
         reopened.close()
+
+
+def test_a_bulk_write_leaves_its_meaning_for_later_a_small_one_does_not(
+    meaning_index: WhooshIndex,
+) -> None:
+    bulk = [
+        an_indexed_entry(id=f"bulk-{n}", name=f"Bulk {n}", summary=f"Imported item {n}.")
+        for n in range(ENCODE_INLINE + 1)
+    ]
+    meaning_index.apply(bulk, [], high_water=2)
+    single = an_indexed_entry(id="single", name="Single", summary="Written by a supplier.")
+    meaning_index.apply([single], [], high_water=3)
+
+    assert sorted(meaning_index.lacking_meaning(100)) == sorted(e.id for e in bulk)
+
+    meaning_index.apply(bulk[:5], [], high_water=4, encode=True)
+
+    assert len(meaning_index.lacking_meaning(100)) == len(bulk) - 5
