@@ -118,6 +118,7 @@ class Server:
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
         self.ready_seconds = 0.0
+        self.meaning_seconds = 0.0
         self.rss: list[tuple[float, float]] = []
         self._sampling = threading.Event()
         self._sampler: threading.Thread | None = None
@@ -153,6 +154,16 @@ class Server:
             raise SystemExit("the server was not ready within 30 minutes")
         self.ready_seconds = time.monotonic() - started
         connection.close()
+        # Measure the steady state: the feeding worker gives the entries their meaning
+        # vectors after the index is ready (logged when done); searches meanwhile would
+        # compete with it for the CPU.
+        self.meaning_seconds = 0.0
+        if self.env.get("REGISTRY_SEARCH_MEANING", "true") != "false":
+            while "Meaning vectors backfilled" not in self.log.read_text():
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise SystemExit("the meaning backfill did not finish")
+                time.sleep(0.5)
+            self.meaning_seconds = time.monotonic() - started - self.ready_seconds
         self._sampling.clear()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
@@ -550,6 +561,8 @@ def run(args: argparse.Namespace) -> None:
         server = Server(prepared.env, args.workers, data_dir / "server.log")
         server.start(prepared.entries)
         print(f"  ready to search after {server.ready_seconds:.1f} s (index built from scratch)")
+        if server.meaning_seconds:
+            print(f"  meaning vectors backfilled {server.meaning_seconds:.1f} s after that")
         results: dict[tuple[str, int], PhaseResult] = {}
         try:
             results = phases(server, prepared, levels, seconds)
@@ -713,7 +726,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--compare-workers", action="store_true", help="also measure 1 worker against 2"
     )
+    parser.add_argument(
+        "--no-meaning", action="store_true", help="servers match words only (no meaning vectors)"
+    )
     args = parser.parse_args(argv)
+    if args.no_meaning:
+        os.environ["REGISTRY_SEARCH_MEANING"] = "false"  # the servers inherit it
     print(f"bench.http: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     run(args)
 

@@ -42,9 +42,9 @@ log = logging.getLogger("registry.indexing")
 VISIBLE_STATES = sorted(s.value for s in VISIBLE)
 #: Changes read per poll.
 BATCH = 2000
-#: Entries given meaning vectors per backfill step: about a second of encoding, so the
-#: feed is never held back for long.
-BACKFILL_BATCH = 100
+#: Entries given meaning vectors per backfill step (about 2 s of encoding, done without
+#: holding the feed): fewer steps mean fewer new segments and views.
+BACKFILL_BATCH = 250
 
 
 def indexed(entry: Entry, standard_names: dict[str, str]) -> IndexedEntry:
@@ -134,6 +134,8 @@ class IndexFeeder:
         #: Numbers above the mark already applied (behind an open gap): not applied again.
         self._applied: set[int] = set()
         self._own_writes = -1  # changes_committed() when last caught up; -1: never
+        self._backfilled = 0  # entries given meaning vectors since the backfill began
+        self._backfill_started = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -213,13 +215,23 @@ class IndexFeeder:
             return 0
         ids = self.index.lacking_meaning(limit)
         if not ids:
+            if self._backfilled:
+                log.info(
+                    "Meaning vectors backfilled: %d entries in %.0f s",
+                    self._backfilled,
+                    self.clock() - self._backfill_started,
+                )
+                self._backfilled = 0
             return 0
+        if not self._backfilled:
+            self._backfill_started = self.clock()
         self.index.prepare(self._read(ids))
         if not self._lock.acquire(blocking=False):
             return 0
         try:
             # Entries gone from the database are the feed's to delete, not this.
             self.index.apply(self._read(ids), [], self.index.high_water(), encode=True)
+            self._backfilled += len(ids)
             return len(ids)
         finally:
             self._lock.release()
@@ -321,8 +333,7 @@ class IndexFeeder:
                         # when a poll found nothing to apply (a write that comes during a
                         # merge waits for it).
                         if not self.poll():
-                            self.backfill()
-                            self.index.merge()
+                            self.index.merge(keep_first=self.backfill() > 0)
                         continue
                     self.sync_synonyms()
                     if self.lead():

@@ -277,13 +277,14 @@ class WhooshIndex:
             writer.commit(mergetype=NO_MERGE)
             self._replace_snapshot()
 
-    def merge(self) -> bool:
+    def merge(self, keep_first: bool = False) -> bool:
         """Fold the small segments that writes add, once there are more than
         MERGE_SEGMENTS: the newest ones, back to one at least MERGE_RATIO times their
         size, so each document is rewritten a few times over its life, not on every merge.
         Everything into one when the first segment holds too many deleted documents or is
-        smaller than the rest. Searches use the current snapshot meanwhile. Whether it
-        merged."""
+        smaller than the rest, unless `keep_first` (while a backfill rewrites every entry
+        in turn, the first segment's deletions would fold everything every tenth of the
+        way). Searches use the current snapshot meanwhile. Whether it merged."""
         current = self._current
         if current is not None and len(current.leaves) <= MERGE_SEGMENTS:
             # The view of this process's last commit has few segments. Asked on every
@@ -297,7 +298,8 @@ class WhooshIndex:
                 return False
             sizes = [s.doc_count_all() for s in segments]
             first = segments[0]
-            if sum(sizes[1:]) > sizes[0] or first.deleted_count() > MERGE_DELETED * sizes[0]:
+            whole = sum(sizes[1:]) > sizes[0] or first.deleted_count() > MERGE_DELETED * sizes[0]
+            if whole and not keep_first:
                 start = 0
             else:
                 start = len(sizes) - 1

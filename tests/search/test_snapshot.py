@@ -122,3 +122,27 @@ def test_merge_folds_the_small_segments_and_keeps_the_answers(
     assert answers(index) == before
     assert not index.merge()
     index.close()
+
+
+def test_a_merge_that_keeps_the_first_segment_folds_only_the_others(
+    tmp_path: Path, synonyms: Synonyms
+) -> None:
+    # A backfill rewrites entries of the first segment batch by batch: its deletions must
+    # not fold everything into one each time they pass a tenth.
+    index = WhooshIndex(tmp_path, synonyms)
+    entries = seed_entries()
+    index.rebuild(entries, high_water=1)
+    for mark, start in enumerate(range(0, MERGE_SEGMENTS + 2), start=2):
+        index.apply(entries[start * 3 : start * 3 + 3], [], mark)  # rewrites 3 entries each
+    before = answers(index)
+
+    assert index.merge(keep_first=True)
+    assert segments_in(tmp_path) == 2
+    assert answers(index) == before
+
+    index.apply(entries[40:41], [], 99)
+    for mark in range(100, 100 + MERGE_SEGMENTS):
+        index.apply([an_indexed_entry(id=f"new-{mark}", name=f"Tool {mark}")], [], mark)
+    assert index.merge()  # now the first segment's deletions fold everything
+    assert segments_in(tmp_path) == 1
+    index.close()
