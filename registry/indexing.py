@@ -216,6 +216,9 @@ class IndexFeeder:
         ids = self.index.lacking_meaning(limit)
         if not ids:
             if self._backfilled:
+                # Every entry was rewritten: fold it all now, not in the middle of the
+                # first writes to come (a merge holds up applies for seconds).
+                self.index.merge(everything=True)
                 log.info(
                     "Meaning vectors backfilled: %d entries in %.0f s",
                     self._backfilled,

@@ -261,3 +261,19 @@ def test_the_backfill_writes_what_the_database_holds_now(
         assert found(index, "rota") == []
     finally:
         index.close()
+
+
+def test_a_finished_backfill_leaves_one_segment(seeded: Services, tmp_path: Path) -> None:
+    folder = tmp_path / "meaning"
+    index = WhooshIndex(folder, Synonyms.load(SEED_DIR / "synonyms.yaml"), encoder=Encoder())
+    feeder = IndexFeeder(seeded.engine, index)
+    try:
+        feeder.rebuild()
+        while feeder.backfill(limit=20):
+            index.merge(keep_first=True)
+
+        ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME)
+        assert len(ix._segments()) == 1  # not left for the first writes to fold
+        ix.close()
+    finally:
+        index.close()

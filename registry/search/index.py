@@ -277,16 +277,18 @@ class WhooshIndex:
             writer.commit(mergetype=NO_MERGE)
             self._replace_snapshot()
 
-    def merge(self, keep_first: bool = False) -> bool:
+    def merge(self, keep_first: bool = False, everything: bool = False) -> bool:
         """Fold the small segments that writes add, once there are more than
         MERGE_SEGMENTS: the newest ones, back to one at least MERGE_RATIO times their
         size, so each document is rewritten a few times over its life, not on every merge.
         Everything into one when the first segment holds too many deleted documents or is
         smaller than the rest, unless `keep_first` (while a backfill rewrites every entry
         in turn, the first segment's deletions would fold everything every tenth of the
-        way). Searches use the current snapshot meanwhile. Whether it merged."""
+        way). `everything`: fold every segment into one, however few (when a backfill has
+        rewritten every entry). Searches use the current snapshot meanwhile. Whether it
+        merged."""
         current = self._current
-        if current is not None and len(current.leaves) <= MERGE_SEGMENTS:
+        if not everything and current is not None and len(current.leaves) <= MERGE_SEGMENTS:
             # The view of this process's last commit has few segments. Asked on every
             # idle poll, reading the table of contents again (which unpickles the schema)
             # cost the server a steady 2-4% of a core doing nothing.
@@ -294,12 +296,12 @@ class WhooshIndex:
         with self._write_lock:
             self._check_open()
             segments = self._ix._segments()
-            if len(segments) <= MERGE_SEGMENTS:
+            if len(segments) <= (1 if everything else MERGE_SEGMENTS):
                 return False
             sizes = [s.doc_count_all() for s in segments]
             first = segments[0]
             whole = sum(sizes[1:]) > sizes[0] or first.deleted_count() > MERGE_DELETED * sizes[0]
-            if whole and not keep_first:
+            if everything or (whole and not keep_first):
                 start = 0
             else:
                 start = len(sizes) - 1
