@@ -14,6 +14,7 @@ first.
 """
 
 import heapq
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -41,11 +42,18 @@ RELATIVE_FLOOR = 0.35
 FACET_BOOST = 0.3
 #: With meaning vectors, an entry's score is (1 - MEANING_WEIGHT) x its word score (as a
 #: share of the best) + MEANING_WEIGHT x the cosine similarity of its meaning to the
-#: query's; and the MEANING_EXTRA entries closest in meaning join the results even when
-#: they share no word with the query, if at least MEANING_FLOOR similar.
-MEANING_WEIGHT = 0.7
+#: query's (as a share of the closest entry's); and the MEANING_EXTRA entries closest in
+#: meaning join the results even when they share no word with the query, if at least
+#: MEANING_FLOOR similar.
+MEANING_WEIGHT = 0.65
 MEANING_EXTRA = 15
 MEANING_FLOOR = 0.4
+#: Feedback: the query's meaning is moved towards the mean of the FEEDBACK_ENTRIES best
+#: results of a first blend (weight FEEDBACK_WEIGHT), and the blend is made again. A need
+#: worded unlike any entry ("report side effects") borrows the wording of the entries it
+#: found ("adverse reactions"). Tuning split: recall@10 0.763 -> 0.778.
+FEEDBACK_ENTRIES = 5
+FEEDBACK_WEIGHT = 0.5
 DEFAULT_STATES = ("published", "deprecated")
 
 
@@ -187,6 +195,7 @@ def _match(
             boost = 1.0 + FACET_BOOST if d in boosted else 1.0
             scores[d] = text[d] * boost * share**COVERAGE_POWER
     if similarities is not None:
+        similarities = _with_feedback(snapshot, scores, coverage, similarities, scope, excluded)
         _blend(scores, coverage, similarities, scope, excluded, quoted)
     exact = frozenset(d for d in snapshot.exact(parsed.exact) if d not in excluded)
     for d in exact:
@@ -194,6 +203,37 @@ def _match(
         coverage[d] = 1.0
     kept = {d: coverage[d] for d in scores}
     return Matches(scores, bits.from_docnums(scores, snapshot.size), exact, kept)
+
+
+def _with_feedback(
+    snapshot: Snapshot,
+    scores: dict[int, float],
+    coverage: dict[int, float],
+    similarities: Vectors,
+    scope: int,
+    excluded: set[int],
+) -> Vectors:
+    """Each document's similarity to the query's meaning moved towards its best results'
+    (see FEEDBACK_ENTRIES): Rocchio's relevance feedback, with the first results taken as
+    relevant. As M q and M c are both known, M (q + b c) needs one more product, not a
+    new encoding; dividing by |q + b c| keeps it a cosine."""
+    first = dict(scores)
+    _blend(first, dict(coverage), similarities, scope, excluded, quoted=0)
+    best = heapq.nlargest(
+        FEEDBACK_ENTRIES, (d for d in first if scope >> d & 1), key=first.__getitem__
+    )
+    if not best:
+        return similarities
+    centre = snapshot.vectors(best).mean(axis=0)
+    closeness = float(similarities[best].mean())  # q . c, since M q is known
+    length = math.sqrt(
+        1.0 + 2.0 * FEEDBACK_WEIGHT * closeness + FEEDBACK_WEIGHT**2 * float(centre @ centre)
+    )
+    around = snapshot.similarities(centre)
+    if around is None:
+        return similarities
+    moved: Vectors = ((similarities + FEEDBACK_WEIGHT * around) / length).astype(np.float32)
+    return moved
 
 
 def _blend(
@@ -205,11 +245,15 @@ def _blend(
     quoted: int,
 ) -> None:
     """Word scores blended with meaning; the nearest entries in meaning join the results
-    (with coverage 0: they match no word), unless the query quotes a phrase."""
+    (with coverage 0: they match no word), unless the query quotes a phrase. Both parts are
+    shares of their best, so that neither dominates when the query is close to everything
+    or to nothing."""
     best = max((x for d, x in scores.items() if scope >> d & 1), default=0.0) or 1.0
+    closest = float(similarities.max()) if len(similarities) else 0.0
+    nearness = 1.0 / closest if closest > 0.0 else 0.0
     for d, x in scores.items():
         scores[d] = (1.0 - MEANING_WEIGHT) * x / best + MEANING_WEIGHT * max(
-            0.0, float(similarities[d])
+            0.0, float(similarities[d]) * nearness
         )
     if quoted:
         return
@@ -222,7 +266,7 @@ def _blend(
             break
         if d in scores or d in excluded or not scope >> d & 1:
             continue
-        scores[d] = MEANING_WEIGHT * float(similarities[d])
+        scores[d] = MEANING_WEIGHT * float(similarities[d]) * nearness
         coverage[d] = 0.0
         added += 1
 

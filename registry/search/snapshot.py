@@ -19,7 +19,7 @@ import math
 import threading
 import weakref
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -522,6 +522,15 @@ class Snapshot:
             for _, segment, _ in self.leaves
         ]
         return np.concatenate(parts)
+
+    def vectors(self, docs: Sequence[int]) -> Vectors:
+        """The meaning vectors of `docs` (zeros for a document without one), a row each."""
+        rows = np.zeros((len(docs), DIMENSIONS), dtype=np.float32)
+        for row, d in enumerate(docs):
+            _, segment, offset = self.leaves[bisect.bisect_right(self._offsets, d) - 1]
+            if segment.meaning is not None:
+                rows[row] = segment.meaning[d - offset]
+        return rows
 
     def lacking_meaning(self, limit: int) -> list[str]:
         """Ids of up to `limit` live entries that have no meaning vector."""

@@ -6,13 +6,20 @@ their meaning."""
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from registry.search import IndexedEntry, SearchQuery, Synonyms, WhooshIndex
+from registry.search import IndexedEntry, SearchQuery, Synonyms, WhooshIndex, searching
 from registry.search.index import ENCODE_INLINE
-from registry.search.meaning import Encoder, ModelMissing, model_folder, shared_encoder
+from registry.search.meaning import (
+    Encoder,
+    ModelMissing,
+    Vectors,
+    model_folder,
+    shared_encoder,
+)
 from tests.search.entries import an_indexed_entry
 
 IMAGING = an_indexed_entry(
@@ -158,3 +165,40 @@ def test_a_bulk_write_leaves_its_meaning_for_later_a_small_one_does_not(
     meaning_index.apply(bulk[:5], [], high_water=4, encode=True)
 
     assert len(meaning_index.lacking_meaning(100)) == len(bulk) - 5
+
+
+class _Vectors:
+    """A snapshot's meaning, reduced to what feedback reads: a matrix of unit rows."""
+
+    def __init__(self, rows: list[list[float]]) -> None:
+        matrix = np.array(rows, dtype=np.float32)
+        self.matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+    def vectors(self, docs: list[int]) -> Vectors:
+        rows: Vectors = self.matrix[docs]
+        return rows
+
+    def similarities(self, vector: Vectors) -> Vectors:
+        products: Vectors = self.matrix @ vector
+        return products
+
+
+def test_feedback_moves_the_query_towards_what_it_found_and_stays_a_cosine() -> None:
+    # Entry 0 matches the query's words; entry 1 means what entry 0 means in other words
+    # and is far from the query as worded; entry 2 is unrelated.
+    meaning = _Vectors([[1.0, 1.0, 0.0], [1.0, 1.2, 0.0], [0.0, 0.0, 1.0]])
+    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    before = meaning.similarities(query)
+    scores, coverage = {0: 5.0}, {0: 1.0}
+
+    snapshot: Any = meaning
+    after = searching._with_feedback(snapshot, scores, coverage, before, 0b111, set())
+
+    assert after[1] > before[1]
+    assert after[1] > after[2]
+    assert after[2] <= before[2] + 1e-6
+    moved = query + searching.FEEDBACK_WEIGHT * meaning.matrix[[0, 1]].mean(axis=0)
+    expected = meaning.matrix @ (moved / np.linalg.norm(moved))
+    assert np.allclose(after, expected, atol=1e-5)
+    assert scores == {0: 5.0}
+    assert coverage == {0: 1.0}
