@@ -6,6 +6,11 @@ facet counts over every match cheap.
 
 from collections.abc import Iterable
 
+import numpy as np
+import numpy.typing as npt
+
+Mask = npt.NDArray[np.bool_]
+
 _BIT = tuple(1 << i for i in range(8))
 _BYTE_BITS = tuple(tuple(i for i in range(8) if byte >> i & 1) for byte in range(256))
 
@@ -34,3 +39,16 @@ def docnums(bits: int) -> list[int]:
 def full(size: int) -> int:
     """All document numbers below `size`."""
     return (1 << size) - 1
+
+
+def to_mask(bits: int, size: int) -> Mask:
+    """The set as an array of `size` booleans (for ranking in numpy)."""
+    if bits <= 0:
+        return np.zeros(size, dtype=np.bool_)
+    data = np.frombuffer(bits.to_bytes((size + 7) >> 3, "little"), dtype=np.uint8)
+    return np.unpackbits(data, count=size, bitorder="little").view(np.bool_)
+
+
+def from_mask(mask: Mask) -> int:
+    """The set of the positions where `mask` is true."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")

@@ -15,18 +15,19 @@ first.
 
 import heapq
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from registry.search import bits
 from registry.search.analysis import Normaliser
+from registry.search.bits import Mask
 from registry.search.collapsing import collapse
 from registry.search.highlight import Highlighter
 from registry.search.meaning import Encoder, Vectors
 from registry.search.model import FACETS, MAX_PER_PAGE, SORTS, Hit, SearchQuery, SearchResult
 from registry.search.query import ParsedQuery, SynonymTable, parse
-from registry.search.snapshot import Snapshot
+from registry.search.snapshot import Docnums, Scores, Snapshot
 from registry.search.spelling import correct
 from registry.search.understanding import clause_weight, facet_names, with_word_forms
 
@@ -59,12 +60,12 @@ DEFAULT_STATES = ("published", "deprecated")
 
 @dataclass
 class Matches:
-    """Text matches: document -> ranking score and coverage, plus the exact-name tier."""
+    """Text matches: each document's ranking score and coverage, plus the exact-name tier."""
 
-    scores: dict[int, float] | None  # None: the query has no words, everything matches
+    scores: Scores | None  # per document; None: the query has no words, everything matches
     members: int  # bitset of the matching documents
     exact: frozenset[int] = frozenset()
-    coverage: dict[int, float] = field(default_factory=dict)
+    coverage: Scores | None = None  # per document, for the members
 
 
 def search(
@@ -115,8 +116,8 @@ def search(
     highlighter = Highlighter(parsed.sequences(), normaliser)
     hits = [shown.annotate(d, _hit(snapshot, d, matches, highlighter)) for d in page_docs]
     coverage = None
-    if matches.scores is not None:
-        coverage = max((matches.coverage.get(d, 0.0) for d in bits.docnums(results)), default=0.0)
+    if matches.coverage is not None:
+        coverage = float(matches.coverage[bits.to_mask(results, snapshot.size)].max(initial=0.0))
     return SearchResult(
         query=query.text,
         total=total,
@@ -148,83 +149,86 @@ def _match(
     scope: int,
     similarities: Vectors | None = None,
 ) -> Matches:
+    # Arrays over every document of the snapshot: a few numpy operations per clause cost
+    # less than a Python loop over the documents that match any word of a long need.
+    size = snapshot.size
     required = parsed.required
-    excluded: set[int] = set()
+    excluded = np.zeros(size, dtype=np.bool_)
     for clause in parsed.excluded:
-        excluded.update(snapshot.clause(clause.alternatives))
+        excluded[snapshot.clause_arrays(clause.alternatives)[0]] = True
     if not required:
         members = snapshot.live
-        if excluded:
-            members &= ~bits.from_docnums(excluded, snapshot.size)
+        if excluded.any():
+            members &= ~bits.from_mask(excluded)
         return Matches(None, members)
-    found = [snapshot.clause(c.alternatives) for c in required]
     weights = [clause_weight(snapshot, c) for c in required]
     heaviest = max(weights) or 1.0
     total_weight = sum(weights) or 1.0
-    # Which clauses each document matches (bit i: clause i), and its summed BM25F score.
-    masks: dict[int, int] = {}
-    text: dict[int, float] = {}
-    for i, clause_scores in enumerate(found):
-        bit = 1 << i
-        scale = (weights[i] / heaviest) ** WEIGHT_POWER
-        for d, score in clause_scores.items():
-            masks[d] = masks.get(d, 0) | bit
-            text[d] = text.get(d, 0.0) + score * scale
-    boosted: set[int] = set()
+    # Which clauses each document matches (row i: clause i), and its summed BM25F score.
+    hits = np.zeros((len(required), size), dtype=np.bool_)
+    text = np.zeros(size)
+    for i, clause in enumerate(required):
+        docs, values = snapshot.clause_arrays(clause.alternatives)
+        hits[i, docs] = True
+        text[docs] += values * (weights[i] / heaviest) ** WEIGHT_POWER
+    matched = hits.any(axis=0)
+    boosted = np.zeros(size, dtype=np.bool_)
     for named in facet_names(required, snapshot, normaliser):
-        members = snapshot.facets.postings.get(named.facet, {}).get(named.value, 0)
-        named_bits = sum(1 << i for i in named.clauses)
-        own = named.value if named.facet == "standard" else None  # the standard's own entry
-        for d in masks:
-            card = snapshot.cards[d]
-            if members >> d & 1 or (own is not None and card is not None and card.id == own):
-                # The entry is what the query names ("API"), whether or not its text says so.
-                masks[d] |= named_bits
-                boosted.add(d)
-    quoted = sum(1 << i for i, c in enumerate(required) if c.quoted)
-    coverage: dict[int, float] = {}
-    for d, mask in masks.items():
-        if mask & quoted != quoted or d in excluded:
-            continue
-        coverage[d] = sum(w for i, w in enumerate(weights) if mask >> i & 1) / total_weight
-    best = max((c for d, c in coverage.items() if scope >> d & 1), default=0.0)
-    floor = best * RELATIVE_FLOOR
-    scores: dict[int, float] = {}
-    for d, share in coverage.items():
-        if share >= floor:
-            boost = 1.0 + FACET_BOOST if d in boosted else 1.0
-            scores[d] = text[d] * boost * share**COVERAGE_POWER
+        postings = snapshot.facets.postings.get(named.facet, {})
+        having = bits.to_mask(postings.get(named.value, 0), size)
+        if named.facet == "standard":
+            having[snapshot.with_id(named.value)] = True  # the standard's own entry
+        # The entry is what the query names ("API"), whether or not its text says so.
+        named_docs = matched & having
+        boosted |= named_docs
+        for i in named.clauses:
+            hits[i] |= named_docs
+    eligible = matched & ~excluded
+    coverage = np.zeros(size)
+    for i, clause in enumerate(required):
+        if clause.quoted:
+            eligible &= hits[i]
+        coverage += hits[i] * weights[i]
+    coverage /= total_weight
+    best = float(coverage[eligible & bits.to_mask(scope, size)].max(initial=0.0))
+    kept = eligible & (coverage >= best * RELATIVE_FLOOR)
+    boost = np.where(boosted, 1.0 + FACET_BOOST, 1.0)
+    scores = np.where(kept, text * boost * coverage**COVERAGE_POWER, 0.0)
     if similarities is not None:
-        similarities = _with_feedback(snapshot, scores, coverage, similarities, scope, excluded)
-        _blend(scores, coverage, similarities, scope, excluded, quoted)
-    exact = frozenset(d for d in snapshot.exact(parsed.exact) if d not in excluded)
+        in_scope = bits.to_mask(scope, size)
+        similarities = _with_feedback(snapshot, scores, kept, similarities, in_scope, excluded)
+        quoted = any(c.quoted for c in required)
+        scores, added = _blend(scores, kept, similarities, in_scope, excluded, quoted)
+        kept[added] = True
+        coverage[added] = 0.0  # they match no word
+    exact = frozenset(d for d in snapshot.exact(parsed.exact) if not excluded[d])
     for d in exact:
-        scores.setdefault(d, 0.0)
+        if not kept[d]:
+            kept[d], scores[d] = True, 0.0
         coverage[d] = 1.0
-    kept = {d: coverage[d] for d in scores}
-    return Matches(scores, bits.from_docnums(scores, snapshot.size), exact, kept)
+    return Matches(scores, bits.from_mask(kept), exact, coverage)
 
 
 def _with_feedback(
     snapshot: Snapshot,
-    scores: dict[int, float],
-    coverage: dict[int, float],
+    scores: Scores,
+    kept: Mask,
     similarities: Vectors,
-    scope: int,
-    excluded: set[int],
+    in_scope: Mask,
+    excluded: Mask,
 ) -> Vectors:
     """Each document's similarity to the query's meaning moved towards its best results'
     (see FEEDBACK_ENTRIES): Rocchio's relevance feedback, with the first results taken as
     relevant. As M q and M c are both known, M (q + b c) needs one more product, not a
     new encoding; dividing by |q + b c| keeps it a cosine."""
-    first = dict(scores)
-    _blend(first, dict(coverage), similarities, scope, excluded, quoted=0)
-    best = heapq.nlargest(
-        FEEDBACK_ENTRIES, (d for d in first if scope >> d & 1), key=first.__getitem__
-    )
-    if not best:
+    first, added = _blend(scores, kept, similarities, in_scope, excluded, quoted=False)
+    candidates = kept & in_scope
+    candidates[added] = True
+    docs = np.flatnonzero(candidates)
+    if not docs.size:
         return similarities
-    centre = snapshot.vectors(best).mean(axis=0)
+    best = docs[np.argsort(-first[docs], kind="stable")[:FEEDBACK_ENTRIES]]
+    centre = snapshot.vectors(best.tolist()).mean(axis=0)
     closeness = float(similarities[best].mean())  # q . c, since M q is known
     length = math.sqrt(
         1.0 + 2.0 * FEEDBACK_WEIGHT * closeness + FEEDBACK_WEIGHT**2 * float(centre @ centre)
@@ -237,55 +241,60 @@ def _with_feedback(
 
 
 def _blend(
-    scores: dict[int, float],
-    coverage: dict[int, float],
+    scores: Scores,
+    kept: Mask,
     similarities: Vectors,
-    scope: int,
-    excluded: set[int],
-    quoted: int,
-) -> None:
-    """Word scores blended with meaning; the nearest entries in meaning join the results
-    (with coverage 0: they match no word), unless the query quotes a phrase. Both parts are
-    shares of their best, so that neither dominates when the query is close to everything
-    or to nothing."""
-    best = max((x for d, x in scores.items() if scope >> d & 1), default=0.0) or 1.0
+    in_scope: Mask,
+    excluded: Mask,
+    quoted: bool,
+) -> tuple[Scores, Docnums]:
+    """Word scores blended with meaning, and the nearest entries in meaning that join the
+    results (they match no word), unless the query quotes a phrase. Both parts are shares
+    of their best, so that neither dominates when the query is close to everything or to
+    nothing."""
+    best = float(scores[kept & in_scope].max(initial=0.0)) or 1.0
     closest = float(similarities.max()) if len(similarities) else 0.0
     nearness = 1.0 / closest if closest > 0.0 else 0.0
-    for d, x in scores.items():
-        scores[d] = (1.0 - MEANING_WEIGHT) * x / best + MEANING_WEIGHT * max(
-            0.0, float(similarities[d]) * nearness
-        )
-    if quoted:
-        return
-    # A few times more candidates than needed: some are outside the scope or excluded.
-    count = min(len(similarities), MEANING_EXTRA * 4)
-    nearest = np.argpartition(-similarities, count - 1)[:count].tolist() if count else []
-    added = 0
-    for d in sorted(nearest, key=lambda d: -similarities[d]):
-        if added == MEANING_EXTRA or similarities[d] < MEANING_FLOOR:
-            break
-        if d in scores or d in excluded or not scope >> d & 1:
-            continue
-        scores[d] = MEANING_WEIGHT * float(similarities[d]) * nearness
-        coverage[d] = 0.0
-        added += 1
+    meaning = np.maximum(0.0, similarities.astype(np.float64) * nearness)
+    blended = np.where(kept, (1.0 - MEANING_WEIGHT) * scores / best + MEANING_WEIGHT * meaning, 0.0)
+    added: list[int] = []
+    if not quoted:
+        # A few times more candidates than needed: some are outside the scope or excluded.
+        count = min(len(similarities), MEANING_EXTRA * 4)
+        nearest = np.argpartition(-similarities, count - 1)[:count] if count else kept[:0]
+        for d in nearest[np.argsort(-similarities[nearest], kind="stable")].tolist():
+            if len(added) == MEANING_EXTRA or similarities[d] < MEANING_FLOOR:
+                break
+            if not kept[d] and not excluded[d] and in_scope[d]:
+                added.append(d)
+    joined = np.array(added, dtype=np.intp)
+    blended[joined] = MEANING_WEIGHT * meaning[joined]
+    return blended, joined
 
 
 def _page(snapshot: Snapshot, matches: Matches, results: int, sort: str, needed: int) -> list[int]:
     """The first `needed` result documents in the requested order."""
-    if not results:
+    if not results or needed <= 0:
         return []
-    docs = bits.docnums(results)
+    docs = np.flatnonzero(bits.to_mask(results, snapshot.size))
     if sort == "relevance" and matches.scores is not None:
         scores, factors, exact = matches.scores, snapshot.factors, matches.exact
+        # Only the documents that can reach the page are sorted by the whole key.
+        keys = scores[docs] * snapshot.factor_array[docs]
+        if len(docs) > needed:
+            docs = docs[keys >= np.partition(keys, len(keys) - needed)[len(keys) - needed]]
+        candidates = set(docs.tolist()).union(d for d in exact if results >> d & 1)
         by_name = snapshot.position("name")  # ties go by name, not by where a document sits
         return heapq.nlargest(
             needed,
-            docs,
-            key=lambda d: (d in exact, scores[d] * factors[d], -by_name[d]),
+            candidates,
+            key=lambda d: (d in exact, float(scores[d]) * factors[d], -by_name[d]),
         )
-    position = snapshot.position("rank" if sort == "relevance" else sort)
-    return heapq.nsmallest(needed, docs, key=position.__getitem__)
+    labels = snapshot.position_array("rank" if sort == "relevance" else sort)[docs]
+    if len(docs) > needed:
+        chosen = np.argpartition(labels, needed - 1)[:needed]
+        docs, labels = docs[chosen], labels[chosen]
+    return docs[np.argsort(labels, kind="stable")].tolist()  # type: ignore[no-any-return]
 
 
 def _hit(snapshot: Snapshot, docnum: int, matches: Matches, highlighter: Highlighter) -> Hit:
@@ -306,7 +315,7 @@ def _hit(snapshot: Snapshot, docnum: int, matches: Matches, highlighter: Highlig
         highlights["features"] = features
     score = 0.0
     if matches.scores is not None:
-        score = round(matches.scores.get(docnum, 0.0) * snapshot.factors[docnum], 4)
+        score = round(float(matches.scores[docnum]) * snapshot.factors[docnum], 4)
     return Hit(
         id=card.id,
         name=card.name,

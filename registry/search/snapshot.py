@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from symspellpy import SymSpell, Verbosity
 from whoosh.query import Term
 
@@ -58,6 +59,8 @@ ORDERS = ("rank", "name", "updated")
 
 #: Document numbers, values and a factor: each document's score is value * factor.
 Postings = tuple["array[int]", "array[float]", float]
+Docnums = npt.NDArray[np.intp]
+Scores = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,7 @@ class Snapshot:
         self._postings: dict[tuple[str, tuple[str, ...]], Postings] = {}
         self._postings_size = 0
         self._clauses: dict[Alternatives, dict[int, float]] = {}
+        self._clause_arrays: dict[Alternatives, tuple[Docnums, Scores]] = {}
         self._clauses_size = 0
         # Summed over the segments, once a snapshot: a submission's duplicate check asks
         # for the same few hundred words again and again, and the sum took the io lock
@@ -411,10 +415,36 @@ class Snapshot:
                     scores[d] = s
         if self._clauses_size > _CLAUSE_BUDGET:
             self._clauses.clear()
+            self._clause_arrays.clear()
             self._clauses_size = 0
         self._clauses[alternatives] = scores
         self._clauses_size += len(scores) + 1
         return scores
+
+    def clause_arrays(self, alternatives: Alternatives) -> tuple[Docnums, Scores]:
+        """`clause` as arrays (documents ascending, and their scores), for ranking in numpy."""
+        found = self._clause_arrays.get(alternatives)
+        if found is None:
+            scores = self.clause(alternatives)
+            docs = np.fromiter(scores.keys(), dtype=np.intp, count=len(scores))
+            values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+            found = docs, values
+            self._clause_arrays[alternatives] = found
+        return found
+
+    def with_id(self, entry_id: str) -> list[int]:
+        """The live document of the entry `entry_id` (none or one)."""
+        with self.io:
+            found = self.searcher.docs_for_query(Term("id", entry_id))
+        return [d for d in found if self.cards[d] is not None]
+
+    @property
+    def factor_array(self) -> Scores:
+        """`factors` as an array."""
+        found = self.derived.get("factor_array")
+        if found is None:
+            found = self.derived["factor_array"] = np.array(self.factors, dtype=np.float64)
+        return found
 
     def exact(self, key: str) -> list[int]:
         """Entries whose name or an alias is exactly `key` (an `exact_key`)."""
@@ -576,6 +606,14 @@ class Snapshot:
             found = docs, _labels(docs, self.size)
             self._orders[order] = found
         return found[1]
+
+    def position_array(self, order: str) -> npt.NDArray[np.int64]:
+        """`position` as an array."""
+        key = f"position:{order}"
+        found = self.derived.get(key)
+        if found is None:
+            found = self.derived[key] = np.array(self.position(order), dtype=np.int64)
+        return found
 
     def _key(self, order: str) -> Callable[[int], tuple[Any, ...]]:
         """The sort key of an order: ties go by name, then id, then document number."""

@@ -189,10 +189,12 @@ def test_feedback_moves_the_query_towards_what_it_found_and_stays_a_cosine() -> 
     meaning = _Vectors([[1.0, 1.0, 0.0], [1.0, 1.2, 0.0], [0.0, 0.0, 1.0]])
     query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     before = meaning.similarities(query)
-    scores, coverage = {0: 5.0}, {0: 1.0}
+    scores = np.array([5.0, 0.0, 0.0])
+    kept = np.array([True, False, False])
+    everywhere, nowhere = np.ones(3, dtype=np.bool_), np.zeros(3, dtype=np.bool_)
 
     snapshot: Any = meaning
-    after = searching._with_feedback(snapshot, scores, coverage, before, 0b111, set())
+    after = searching._with_feedback(snapshot, scores, kept, before, everywhere, nowhere)
 
     assert after[1] > before[1]
     assert after[1] > after[2]
@@ -200,5 +202,6 @@ def test_feedback_moves_the_query_towards_what_it_found_and_stays_a_cosine() -> 
     moved = query + searching.FEEDBACK_WEIGHT * meaning.matrix[[0, 1]].mean(axis=0)
     expected = meaning.matrix @ (moved / np.linalg.norm(moved))
     assert np.allclose(after, expected, atol=1e-5)
-    assert scores == {0: 5.0}
-    assert coverage == {0: 1.0}
+    # The first blend works on copies: the word scores and the matches are left as they were.
+    assert scores.tolist() == [5.0, 0.0, 0.0]
+    assert kept.tolist() == [True, False, False]
